@@ -1,0 +1,208 @@
+package dev.patchmem.data;
+
+import dev.patchmem.config.Json;
+import dev.patchmem.io.AtomicFiles;
+import dev.patchmem.io.Hashes;
+import dev.patchmem.io.NpyStreamWriter;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+
+/**
+ * Turns a folder of images into a patch set (and a held-out set beside it). Images are streamed one
+ * at a time; only the current image and the current patch are in memory.
+ */
+public final class PatchSetBuilder {
+
+    /** What was built: the training set's info and the held-out set's (null when none). */
+    public record Result(DatasetInfo train, DatasetInfo heldout, double seconds) {
+    }
+
+    private final PatchParams params;
+
+    public PatchSetBuilder(PatchParams params) {
+        this.params = params;
+    }
+
+    /** The image files of {@code dir}, sorted by name; an empty or missing folder is an error. */
+    public static List<Path> listImages(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new IOException(dir + ": no such image folder");
+        }
+        List<Path> files;
+        try (Stream<Path> s = Files.list(dir)) {
+            files = s.filter(Files::isRegularFile).filter(ImageLoader::isImage).sorted().toList();
+        }
+        if (files.isEmpty()) {
+            throw new IOException(dir + ": no images (" + String.join(", ", ImageLoader.EXTENSIONS) + ")");
+        }
+        return files;
+    }
+
+    /**
+     * Builds the set from the images of {@code imagesDir} into {@code out}; images named in
+     * {@code holdout} go to {@code out}/heldout. {@code out} appears only when complete.
+     */
+    public Result build(Path imagesDir, Path out, Set<String> holdout) throws IOException {
+        long start = System.nanoTime();
+        List<Path> files = listImages(imagesDir);
+        List<String> names = files.stream().map(f -> f.getFileName().toString()).toList();
+        for (String h : holdout) {
+            if (!names.contains(h)) {
+                throw new IOException(imagesDir.resolve(h) + ": held-out image not found in " + imagesDir);
+            }
+        }
+        DatasetInfo[] infos = new DatasetInfo[2];
+        AtomicFiles.writeFolder(out, tmp -> {
+            List<Path> train = files.stream().filter(f -> !holdout.contains(f.getFileName().toString())).toList();
+            List<Path> held = files.stream().filter(f -> holdout.contains(f.getFileName().toString())).toList();
+            infos[0] = writeSet(train, tmp, List.copyOf(holdout).stream().sorted().toList(), params.maxPatches());
+            if (!held.isEmpty()) {
+                infos[1] = writeSet(held, tmp.resolve("heldout"), List.of(), 0);
+            }
+        });
+        return new Result(infos[0], infos[1], (System.nanoTime() - start) / 1e9);
+    }
+
+    private DatasetInfo writeSet(List<Path> files, Path dir, List<String> holdout, int maxPatches) throws IOException {
+        Files.createDirectories(dir);
+        int p = params.patch();
+        List<DatasetInfo.ImageEntry> used = new ArrayList<>();
+        List<DatasetInfo.Skipped> skipped = new ArrayList<>();
+        List<String> rows = new ArrayList<>();
+        Path hrFile = dir.resolve(maxPatches > 0 ? "all-hr.npy" : "hr.npy");
+        Path lrFile = dir.resolve(maxPatches > 0 ? "all-lr.npy" : "lr.npy");
+        try (NpyStreamWriter hrOut = new NpyStreamWriter(hrFile, 3, p, p);
+             NpyStreamWriter lrOut = new NpyStreamWriter(lrFile, 3, p / 2, p / 2)) {
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                Image img;
+                try {
+                    img = ImageLoader.read(f);
+                } catch (BadImageException e) {
+                    if (!params.skipBad()) {
+                        throw e;
+                    }
+                    skipped.add(new DatasetInfo.Skipped(name, e.reason()));
+                    continue;
+                }
+                int nx = Patches.gridCount(img.width(), p, params.stride());
+                int ny = Patches.gridCount(img.height(), p, params.stride());
+                if (nx * ny == 0) {
+                    skipped.add(new DatasetInfo.Skipped(name, "smaller than the patch size " + p + " ("
+                            + img.width() + "x" + img.height() + ")"));
+                    continue;
+                }
+                for (int gy = 0; gy < ny; gy++) {
+                    for (int gx = 0; gx < nx; gx++) {
+                        int x = gx * params.stride();
+                        int y = gy * params.stride();
+                        float[] hr = Patches.crop(img, x, y, p);
+                        double std = Patches.std(hr);
+                        rows.add(name + "," + x + "," + y + "," + String.format(Locale.ROOT, "%.6f", std) + ","
+                                + (std < params.flatStd() ? 1 : 0));
+                        hrOut.append(hr);
+                        lrOut.append(Patches.downsample(hr, p));
+                    }
+                }
+                used.add(new DatasetInfo.ImageEntry(name, img.width(), img.height(), nx * ny));
+            }
+            if (rows.isEmpty()) {
+                throw new IOException(dir + ": no patches of size " + p + " in the images given");
+            }
+            hrOut.finish();
+            lrOut.finish();
+        }
+        int[] keep = subset(rows.size(), maxPatches);
+        if (maxPatches > 0) {
+            copyRows(hrFile, dir.resolve("hr.npy"), keep, 3 * p * p, new long[] {3, p, p});
+            copyRows(lrFile, dir.resolve("lr.npy"), keep, 3 * (p / 2) * (p / 2), new long[] {3, p / 2, p / 2});
+            Files.delete(hrFile);
+            Files.delete(lrFile);
+        }
+        int flat = writeCsv(dir.resolve("patches.csv"), rows, keep);
+        String hash = contentHash(dir);
+        DatasetInfo info = new DatasetInfo(p, params.stride(), params.flatStd(), maxPatches, params.seed(),
+                keep.length, flat, used, skipped, holdout, hash);
+        Json.write(dir.resolve("dataset.json"), info);
+        return info;
+    }
+
+    // A seeded random subset of 0..n-1 in increasing order, or all of them.
+    private int[] subset(int n, int max) {
+        int[] all = java.util.stream.IntStream.range(0, n).toArray();
+        if (max <= 0 || max >= n) {
+            return all;
+        }
+        SplittableRandom rng = new SplittableRandom(params.seed());
+        for (int i = n - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = all[i];
+            all[i] = all[j];
+            all[j] = t;
+        }
+        int[] keep = Arrays.copyOf(all, max);
+        Arrays.sort(keep);
+        return keep;
+    }
+
+    private static void copyRows(Path from, Path to, int[] keep, int rowSize, long[] rowShape) throws IOException {
+        byte[] bytes = new byte[rowSize * 4];
+        float[] row = new float[rowSize];
+        try (RandomAccessFile in = new RandomAccessFile(from.toFile(), "r");
+             NpyStreamWriter out = new NpyStreamWriter(to, rowShape)) {
+            long header = in.length() - (long) rowSize * 4 * countRows(in.length(), rowSize);
+            for (int k : keep) {
+                in.seek(header + (long) k * bytes.length);
+                in.readFully(bytes);
+                ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(row);
+                out.append(row);
+            }
+            out.finish();
+        }
+    }
+
+    // Files from NpyStreamWriter carry a 128-byte header.
+    private static long countRows(long fileSize, int rowSize) {
+        return (fileSize - 128) / (rowSize * 4L);
+    }
+
+    private static int writeCsv(Path csv, List<String> rows, int[] keep) throws IOException {
+        int flat = 0;
+        try (BufferedWriter w = Files.newBufferedWriter(csv)) {
+            w.write("index,image,x,y,std,flat\n");
+            for (int i = 0; i < keep.length; i++) {
+                String row = rows.get(keep[i]);
+                flat += row.endsWith(",1") ? 1 : 0;
+                w.write(i + "," + row + "\n");
+            }
+        }
+        return flat;
+    }
+
+    /** SHA-256 over hr.npy then lr.npy of {@code dir}: the identity of a patch set. */
+    public static String contentHash(Path dir) throws IOException {
+        MessageDigest md = Hashes.sha256();
+        byte[] buf = new byte[1 << 16];
+        for (String f : List.of("hr.npy", "lr.npy")) {
+            try (java.io.InputStream in = Files.newInputStream(dir.resolve(f))) {
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    md.update(buf, 0, n);
+                }
+            }
+        }
+        return Hashes.hex(md.digest());
+    }
+}
