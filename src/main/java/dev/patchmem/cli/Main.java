@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** {@code patchmem}: the one entry point; each subcommand is its own class in this package. */
 @Command(name = "patchmem", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Memorization in conditional diffusion models, checked against Gaussian kernel regression.",
-        subcommands = {DataCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DataCommand.class, TrainCommand.class, SampleCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -26,6 +26,7 @@ public final class Main implements Runnable {
     /** The configured command line: one-line errors on stderr, stack traces only with PATCHMEM_DEBUG=1. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             PrintWriter err = cmd.getErr();
             err.println("patchmem " + cmd.getCommandName() + ": " + oneLine(e));

@@ -7,11 +7,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -78,38 +76,45 @@ public final class Npy {
         if (!Files.isRegularFile(file)) {
             throw new NpyFormatException(file, "missing");
         }
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = ch.size();
-            try (InputStream in = Files.newInputStream(file)) {
-                DataInputStream din = new DataInputStream(new java.io.BufferedInputStream(in, 1 << 16));
-                Header header = readHeader(file, din);
-                long[] shape = header.shape();
-                int headerBytes = header.length();
-                long count = 1;
-                for (long d : shape) {
-                    count = Math.multiplyExact(count, d);
-                }
-                long expected = headerBytes + 4 * count;
-                if (size != expected) {
-                    throw new NpyFormatException(file, "holds " + size + " bytes, header " + Arrays.toString(shape)
-                            + " needs " + expected + " (truncated or corrupt)");
-                }
-                if (count > Integer.MAX_VALUE - 8) {
-                    throw new NpyFormatException(file, "too large for one array: " + Arrays.toString(shape));
-                }
-                float[] data = new float[(int) count];
-                byte[] chunk = new byte[1 << 16];
-                ByteBuffer view = ByteBuffer.wrap(chunk).order(ByteOrder.LITTLE_ENDIAN);
-                int filled = 0;
-                while (filled < data.length) {
-                    int want = Math.min(chunk.length, (data.length - filled) * 4);
-                    din.readFully(chunk, 0, want);
-                    view.clear();
-                    view.asFloatBuffer().get(data, filled, want / 4);
-                    filled += want / 4;
-                }
-                return new NpyArray(shape, data);
+        try (InputStream in = Files.newInputStream(file)) {
+            return read(in, Files.size(file), file);
+        }
+    }
+
+    /** Parses the {@code size} bytes of a .npy image; errors name {@code name}. */
+    public static NpyArray read(byte[] bytes, Path name) throws IOException {
+        return read(new java.io.ByteArrayInputStream(bytes), bytes.length, name);
+    }
+
+    private static NpyArray read(InputStream raw, long size, Path file) throws IOException {
+        try {
+            DataInputStream din = new DataInputStream(new java.io.BufferedInputStream(raw, 1 << 16));
+            Header header = readHeader(file, din);
+            long[] shape = header.shape();
+            long count = 1;
+            for (long d : shape) {
+                count = Math.multiplyExact(count, d);
             }
+            long expected = header.length() + 4 * count;
+            if (size != expected) {
+                throw new NpyFormatException(file, "holds " + size + " bytes, header " + Arrays.toString(shape)
+                        + " needs " + expected + " (truncated or corrupt)");
+            }
+            if (count > Integer.MAX_VALUE - 8) {
+                throw new NpyFormatException(file, "too large for one array: " + Arrays.toString(shape));
+            }
+            float[] data = new float[(int) count];
+            byte[] chunk = new byte[1 << 16];
+            ByteBuffer view = ByteBuffer.wrap(chunk).order(ByteOrder.LITTLE_ENDIAN);
+            int filled = 0;
+            while (filled < data.length) {
+                int want = Math.min(chunk.length, (data.length - filled) * 4);
+                din.readFully(chunk, 0, want);
+                view.clear();
+                view.asFloatBuffer().get(data, filled, want / 4);
+                filled += want / 4;
+            }
+            return new NpyArray(shape, data);
         } catch (EOFException e) {
             throw new NpyFormatException(file, "ends early (truncated)");
         }

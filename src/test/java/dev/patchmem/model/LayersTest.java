@@ -1,0 +1,83 @@
+package dev.patchmem.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class LayersTest {
+
+    @Test
+    void groupNormMatchesAMeanVarianceReference() {
+        int n = 2, c = 8, h = 3, w = 5, groups = 4;
+        float[] x = new float[n * c * h * w];
+        SplittableRandom r = new SplittableRandom(1);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (r.nextGaussian() * 3 + 1);
+        }
+        float[] gamma = new float[c];
+        float[] beta = new float[c];
+        for (int i = 0; i < c; i++) {
+            gamma[i] = 0.5f + i;
+            beta[i] = -0.25f * i;
+        }
+        float[] expected = new float[x.length];
+        int per = c / groups * h * w;
+        for (int b = 0; b < n; b++) {
+            for (int g = 0; g < groups; g++) {
+                int base = (b * c + g * c / groups) * h * w;
+                double mean = 0;
+                for (int i = 0; i < per; i++) {
+                    mean += x[base + i];
+                }
+                mean /= per;
+                double var = 0;
+                for (int i = 0; i < per; i++) {
+                    var += (x[base + i] - mean) * (x[base + i] - mean);
+                }
+                var /= per;
+                for (int i = 0; i < per; i++) {
+                    int ch = g * c / groups + i / (h * w);
+                    expected[base + i] = (float) ((x[base + i] - mean) / Math.sqrt(var + 1e-5) * gamma[ch] + beta[ch]);
+                }
+            }
+        }
+        try (NDManager m = NDManager.newBaseManager()) {
+            Layers.GroupNorm gn = new Layers.GroupNorm(m.create(gamma, new Shape(c, 1, 1)),
+                    m.create(beta, new Shape(c, 1, 1)), groups);
+            NDArray out = gn.apply(m.create(x, new Shape(n, c, h, w)));
+            assertArrayEquals(expected, out.toFloatArray(), 2e-5f);
+        }
+    }
+
+    @Test
+    void siluIsXTimesSigmoid() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            float[] v = {-4f, -1f, 0f, 0.5f, 3f};
+            float[] out = Layers.silu(m.create(v)).toFloatArray();
+            for (int i = 0; i < v.length; i++) {
+                assertEquals(v[i] / (1 + Math.exp(-v[i])), out[i], 1e-6);
+            }
+        }
+    }
+
+    @Test
+    void timestepEmbeddingIsSinCosOfScaledTime() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray e = Layers.timestepEmbedding(m.create(new int[] {0, 7}), 8);
+            assertEquals(new Shape(2, 8), e.getShape());
+            float[] v = e.toFloatArray();
+            for (int k = 0; k < 4; k++) {
+                double freq = Math.exp(-Math.log(10000.0) * k / 4);
+                assertEquals(0.0, v[k], 1e-7);                  // sin(0)
+                assertEquals(1.0, v[4 + k], 1e-7);              // cos(0)
+                assertEquals(Math.sin(7 * freq), v[8 + k], 1e-5);
+                assertEquals(Math.cos(7 * freq), v[12 + k], 1e-5);
+            }
+        }
+    }
+}
