@@ -59,6 +59,12 @@ public final class DataCommand implements Callable<Integer> {
         if (s <= 0) {
             throw new IllegalArgumentException("--stride must be > 0, got " + s);
         }
+        if (!(flatStd >= 0) || Double.isInfinite(flatStd)) {
+            throw new IllegalArgumentException("--flat-std must be a finite number >= 0, got " + flatStd);
+        }
+        if (maxPatches < 0) {
+            throw new IllegalArgumentException("--max-patches must be >= 0 (0 keeps all), got " + maxPatches);
+        }
         PatchParams params = new PatchParams(patch, s, flatStd, maxPatches, seed, onBad == OnBad.skip);
         PatchSetBuilder.Result r = new PatchSetBuilder(params).build(images, out, new LinkedHashSet<>(holdout));
         String command = "patchmem data " + String.join(" ", CliSupport.args());

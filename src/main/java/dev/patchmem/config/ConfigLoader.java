@@ -33,6 +33,20 @@ public final class ConfigLoader {
      * @param defaults the record holding every default; its JSON form defines the known keys
      */
     public static <T> T load(Path file, Class<T> type, T defaults, List<String> overrides) throws IOException {
+        return load(file, type, defaults, overrides, true);
+    }
+
+    /**
+     * Loads {@code type} from the JSON text of a resolved config (a run's config.json). It already
+     * holds every key, so a {@code model.preset} it names is not read again: the config loads where
+     * that preset file is absent or has changed since.
+     */
+    public static <T> T parse(Path file, Class<T> type, T defaults) throws IOException {
+        return load(file, type, defaults, List.of(), false);
+    }
+
+    private static <T> T load(Path file, Class<T> type, T defaults, List<String> overrides, boolean presets)
+            throws IOException {
         ObjectNode tree = Json.MAPPER.valueToTree(defaults);
         String source = "defaults";
         if (file != null) {
@@ -50,7 +64,9 @@ public final class ConfigLoader {
             if (user == null || !user.isObject()) {
                 throw new ConfigException(file + ": a config must be a JSON object");
             }
-            expandPresets(file, (ObjectNode) user);
+            if (presets) {
+                expandPresets(file, (ObjectNode) user);
+            }
             merge(tree, (ObjectNode) user, "", file.toString());
         }
         for (String o : overrides) {
@@ -60,11 +76,6 @@ public final class ConfigLoader {
             source += " with --set " + String.join(" ", overrides);
         }
         return convert(tree, type, source);
-    }
-
-    /** Loads {@code type} from the JSON text of a resolved config (a run's config.json). */
-    public static <T> T parse(Path file, Class<T> type, T defaults) throws IOException {
-        return load(file, type, defaults, List.of());
     }
 
     // A model section may name a preset file whose keys fill in whatever the section does not set.
@@ -158,7 +169,7 @@ public final class ConfigLoader {
 
     // Values are JSON when they parse as JSON (numbers, booleans, lists); otherwise plain strings.
     private static JsonNode parseValue(String text, JsonNode old) {
-        if (old.isTextual()) {
+        if (old.isTextual() || text.isBlank()) {
             return TextNode.valueOf(text);
         }
         try {

@@ -6,8 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import org.opencv.core.Core;
-import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 import org.opencv.imgcodecs.Imgcodecs;
 
@@ -66,24 +64,21 @@ public final class ImageLoader {
         }
     }
 
+    // v / 127.5 - 1 in Java rather than OpenCV's convertTo: its float multiply-add maps 255 to
+    // 1.0000001, outside the [-1, 1] that the patch-set contract promises.
     private static Image toImage(String name, Mat bgr) {
         int w = bgr.cols();
         int h = bgr.rows();
-        Mat rgb = new Mat();
-        org.opencv.imgproc.Imgproc.cvtColor(bgr, rgb, org.opencv.imgproc.Imgproc.COLOR_BGR2RGB);
-        Mat f = new Mat();
-        rgb.convertTo(f, CvType.CV_32FC3, 1.0 / 127.5, -1.0);
-        List<Mat> planes = new java.util.ArrayList<>(3);
-        Core.split(f, planes);
-        float[] pixels = new float[3 * w * h];
+        int plane = w * h;
+        byte[] interleaved = new byte[3 * plane];
+        bgr.get(0, 0, interleaved);
+        float[] pixels = new float[3 * plane];
         for (int c = 0; c < 3; c++) {
-            float[] plane = new float[w * h];
-            planes.get(c).get(0, 0, plane);
-            System.arraycopy(plane, 0, pixels, c * w * h, w * h);
-            planes.get(c).release();
+            int from = 2 - c; // OpenCV stores B, G, R
+            for (int i = 0; i < plane; i++) {
+                pixels[c * plane + i] = (interleaved[3 * i + from] & 0xff) / 127.5f - 1f;
+            }
         }
-        rgb.release();
-        f.release();
         return new Image(name, w, h, pixels);
     }
 

@@ -64,19 +64,39 @@ public final class PatchSetBuilder {
                 throw new IOException(imagesDir.resolve(h) + ": held-out image not found in " + imagesDir);
             }
         }
+        if (holdout.containsAll(names)) {
+            throw new IOException(imagesDir + ": every image is held out; none is left for the training set");
+        }
+        checkTarget(imagesDir, out);
         DatasetInfo[] infos = new DatasetInfo[2];
         AtomicFiles.writeFolder(out, tmp -> {
             List<Path> train = files.stream().filter(f -> !holdout.contains(f.getFileName().toString())).toList();
             List<Path> held = files.stream().filter(f -> holdout.contains(f.getFileName().toString())).toList();
-            infos[0] = writeSet(train, tmp, List.copyOf(holdout).stream().sorted().toList(), params.maxPatches());
+            infos[0] = writeSet(train, tmp, List.copyOf(holdout).stream().sorted().toList(), params.maxPatches(),
+                    imagesDir.toString());
             if (!held.isEmpty()) {
-                infos[1] = writeSet(held, tmp.resolve("heldout"), List.of(), 0);
+                infos[1] = writeSet(held, tmp.resolve("heldout"), List.of(), 0,
+                        imagesDir + " (held-out images)");
             }
         });
         return new Result(infos[0], infos[1], (System.nanoTime() - start) / 1e9);
     }
 
-    private DatasetInfo writeSet(List<Path> files, Path dir, List<String> holdout, int maxPatches) throws IOException {
+    // out is replaced whole on success, so it must not be a file or a folder that holds the images.
+    private static void checkTarget(Path imagesDir, Path out) throws IOException {
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new IOException(out + ": exists and is not a folder; the patch set needs a folder of its own");
+        }
+        Path target = Files.exists(out) ? out.toRealPath() : out.toAbsolutePath().normalize();
+        if (imagesDir.toRealPath().startsWith(target)) {
+            throw new IOException(out + ": holds the image folder " + imagesDir
+                    + " and would be replaced by the patch set; write it elsewhere");
+        }
+    }
+
+    // source names the images in messages: dir is a temporary folder the user never sees.
+    private DatasetInfo writeSet(List<Path> files, Path dir, List<String> holdout, int maxPatches, String source)
+            throws IOException {
         Files.createDirectories(dir);
         int p = params.patch();
         List<DatasetInfo.ImageEntry> used = new ArrayList<>();
@@ -120,7 +140,7 @@ public final class PatchSetBuilder {
                 used.add(new DatasetInfo.ImageEntry(name, img.width(), img.height(), nx * ny));
             }
             if (rows.isEmpty()) {
-                throw new IOException(dir + ": no patches of size " + p + " in the images given");
+                throw new IOException(source + ": no patches of size " + p + "; every image is smaller or skipped");
             }
             hrOut.finish();
             lrOut.finish();
