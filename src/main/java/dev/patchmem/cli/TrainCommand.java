@@ -51,7 +51,7 @@ public final class TrainCommand implements Callable<Integer> {
         Device dev = Devices.pick(device);
         try (NDManager manager = NDManager.newBaseManager(dev)) {
             PatchTraining job = PatchTraining.open(cfg, Home.resolve(cfg.data().dir()), runDir, manager);
-            System.err.printf(Locale.ROOT, "patchmem train: %s, U-Net %,d parameters, N = %d pairs, %s -> %s%n",
+            System.err.printf(Locale.ROOT, "train on %s: U-Net %,d parameters, N = %d pairs, %s -> %s%n",
                     dev, job.parameterCount(), job.pairs(), cfg.data().dir(), runDir);
             if (!Files.exists(runDir.resolve("provenance.json"))) {
                 Provenance.capture(cfg.seed(), job.datasetHash(), "patchmem train " + String.join(" ", CliSupport.args()),

@@ -34,25 +34,8 @@ class DataCommandTest {
     @TempDir
     Path tmp;
 
-    /** Exit code and what the command printed. */
-    record Result(int code, String out, String err) {
-    }
-
-    static synchronized Result patchmem(Object... args) {
-        String[] a = Stream.of(args).map(Object::toString).toArray(String[]::new);
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.run(a);
-            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    static Cli.Result patchmem(Object... args) {
+        return Cli.patchmem(args);
     }
 
     private Path images() throws IOException {
@@ -132,7 +115,7 @@ class DataCommandTest {
         args.addAll(List.of("--out", out));
         Map<String, String> before = snapshot(tmp);
 
-        Result r = patchmem(prepend("data", args));
+        Cli.Result r = patchmem(prepend("data", args));
 
         assertNotEquals(0, r.code(), r.err());
         assertOneLineNaming(r.err(), bad.culprits());
@@ -151,7 +134,7 @@ class DataCommandTest {
         args.addAll(List.of("--out", out));
         Map<String, String> before = snapshot(tmp);
 
-        Result r = patchmem(prepend("data", args));
+        Cli.Result r = patchmem(prepend("data", args));
 
         assertNotEquals(0, r.code(), r.err());
         assertOneLineNaming(r.err(), bad.culprits());
@@ -163,7 +146,7 @@ class DataCommandTest {
         Path in = images();
         Path out = tmp.resolve("notes.txt");
         Files.writeString(out, "precious");
-        Result r = patchmem("data", "--images", in, "--out", out, "--patch", 8);
+        Cli.Result r = patchmem("data", "--images", in, "--out", out, "--patch", 8);
         assertNotEquals(0, r.code());
         assertOneLineNaming(r.err(), List.of("notes.txt", "not a folder"));
         assertEquals("precious", Files.readString(out));
@@ -174,7 +157,7 @@ class DataCommandTest {
         Path in = images();
         Map<String, String> before = snapshot(tmp);
         for (Path out : List.of(in, tmp)) {
-            Result r = patchmem("data", "--images", in, "--out", out, "--patch", 8);
+            Cli.Result r = patchmem("data", "--images", in, "--out", out, "--patch", 8);
             assertNotEquals(0, r.code(), "--out " + out);
             assertOneLineNaming(r.err(), List.of(out + ": holds the image folder"));
             assertEquals(before, snapshot(tmp), "the images are still there");
@@ -187,7 +170,7 @@ class DataCommandTest {
         TestImages.truncatedCopy(TestImages.NATURAL.resolve("rocket.jpg"), in.resolve("rocket.jpg"));
         Files.writeString(in.resolve("notes.png"), "shopping list\n");
         Path out = tmp.resolve("set");
-        Result r = patchmem("data", "--images", in, "--out", out, "--patch", 8, "--on-bad-image", "skip");
+        Cli.Result r = patchmem("data", "--images", in, "--out", out, "--patch", 8, "--on-bad-image", "skip");
         assertEquals(0, r.code(), r.err());
 
         DatasetInfo info = Json.read(out.resolve("dataset.json"), DatasetInfo.class);
@@ -208,7 +191,7 @@ class DataCommandTest {
         Path in = images();
         TestImages.writeNoise(in.resolve("thumb.png"), 20, 5, 2);
         Path out = tmp.resolve("set");
-        Result r = patchmem("data", "--images", in, "--out", out, "--patch", 8);
+        Cli.Result r = patchmem("data", "--images", in, "--out", out, "--patch", 8);
         assertEquals(0, r.code(), r.err());
         DatasetInfo info = Json.read(out.resolve("dataset.json"), DatasetInfo.class);
         assertEquals(List.of("good.png"), info.images().stream().map(e -> e.name()).toList());
@@ -224,7 +207,7 @@ class DataCommandTest {
         TestImages.writeNoise(in.resolve("other.png"), 16, 16, 3);
         Path out = Files.createDirectories(tmp.resolve("set"));
         Files.writeString(out.resolve("stale.txt"), "from an older run");
-        Result r = patchmem("data", "--images", in, "--out", out, "--patch", 8, "--holdout", "other.png");
+        Cli.Result r = patchmem("data", "--images", in, "--out", out, "--patch", 8, "--holdout", "other.png");
         assertEquals(0, r.code(), r.err());
         assertEquals("", r.err());
         assertTrue(r.out().contains("patches/s"), r.out());
@@ -252,7 +235,7 @@ class DataCommandTest {
         Path out = tmp.resolve("natural");
         int p = 32;
         int s = 48;
-        Result r = patchmem("data", "--images", TestImages.NATURAL, "--out", out, "--patch", p, "--stride", s);
+        Cli.Result r = patchmem("data", "--images", TestImages.NATURAL, "--out", out, "--patch", p, "--stride", s);
         assertEquals(0, r.code(), r.err());
         DatasetInfo info = Json.read(out.resolve("dataset.json"), DatasetInfo.class);
         assertEquals(9, info.images().size());
@@ -271,7 +254,7 @@ class DataCommandTest {
 
     @Test
     void helpExitsZero() {
-        Result r = patchmem("data", "--help");
+        Cli.Result r = patchmem("data", "--help");
         assertEquals(0, r.code());
         assertTrue(r.out().contains("--on-bad-image"), r.out());
     }
