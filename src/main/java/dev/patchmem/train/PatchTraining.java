@@ -25,13 +25,15 @@ public final class PatchTraining {
     private final UNet net;
     private final TrainingLoop loop;
     private final Path runDir;
+    private final Process process;
 
-    private PatchTraining(StudyConfig cfg, PatchSet set, UNet net, TrainingLoop loop, Path runDir) {
+    private PatchTraining(StudyConfig cfg, PatchSet set, UNet net, TrainingLoop loop, Path runDir, Process process) {
         this.cfg = cfg;
         this.set = set;
         this.net = net;
         this.loop = loop;
         this.runDir = runDir;
+        this.process = process;
     }
 
     /**
@@ -58,7 +60,7 @@ public final class PatchTraining {
         Process process = new Process(NoiseSchedule.of(cfg.diffusion()), cfg.diffusion().prediction());
         TrainingLoop loop = new TrainingLoop(net, process, cfg.train(), cfg.seed(), new PairSource.Arrays(hr, lr),
                 runDir, configJson, manager);
-        return new PatchTraining(cfg, set, net, loop, runDir);
+        return new PatchTraining(cfg, set, net, loop, runDir, process);
     }
 
     private static NDArray toDevice(NDManager m, NpyArray a) {
@@ -78,6 +80,20 @@ public final class PatchTraining {
         summary.put("datasetHash", datasetHash());
         Json.write(runDir.resolve("train.json"), summary);
         return r;
+    }
+
+    /** The loop (tests drive single steps). */
+    TrainingLoop loop() {
+        return loop;
+    }
+
+    /** The network being trained, as a denoiser with clamped x0 (raw weights, not EMA). */
+    public dev.patchmem.diffusion.Denoiser denoiser() {
+        return new dev.patchmem.diffusion.NetworkDenoiser(net, process, true);
+    }
+
+    public NoiseSchedule schedule() {
+        return process.schedule();
     }
 
     public long parameterCount() {

@@ -62,6 +62,26 @@ class TrainingLoopTest {
         }
     }
 
+    @Test
+    void stepsAndSamplingLeaveNoArraysBehind() throws Exception {
+        Path data = TestData.patchSet(tmp.resolve("data"), 8, 128, 4);
+        StudyConfig cfg = TestData.tinyConfig(data, 8, "train.steps=10");
+        try (NDManager m = NDManager.newBaseManager()) {
+            PatchTraining job = PatchTraining.open(cfg, data, tmp.resolve("run"), m);
+            TrainingLoop loop = job.loop();
+            loop.step(0);
+            int live = m.getManagedArrays().size();
+            for (int s = 1; s < 6; s++) {
+                loop.step(s);
+                assertEquals(live, m.getManagedArrays().size(), "live arrays after step " + s);
+            }
+            PatchSet set = PatchSet.load(data);
+            Sampler ddpm = Sampler.of(new SampleConfig(SampleConfig.Sampler.DDPM, 10, 0, true, 3), 50);
+            Generate.samples(job.denoiser(), job.schedule(), ddpm, set.lr(), 0, new Shape(3, 8, 8), 2, 1, 3, m, null);
+            assertEquals(live, m.getManagedArrays().size(), "live arrays after sampling");
+        }
+    }
+
     static double[] distances(float[] g, NpyArray train) {
         double[] d = new double[train.rows()];
         int n = train.rowSize();
