@@ -48,11 +48,12 @@ public final class TrainCommand implements Callable<Integer> {
         if (hasCheckpoints && !resume) {
             throw new IllegalArgumentException(runDir + " already has checkpoints: add --resume, or pick another --run");
         }
-        Device dev = Devices.pick(device);
+        java.util.List<Device> devices = Devices.all(device);
+        Device dev = devices.get(0);
         try (NDManager manager = NDManager.newBaseManager(dev)) {
-            PatchTraining job = PatchTraining.open(cfg, Home.resolve(cfg.data().dir()), runDir, manager);
+            PatchTraining job = PatchTraining.open(cfg, Home.resolve(cfg.data().dir()), runDir, manager, devices);
             System.err.printf(Locale.ROOT, "train on %s: U-Net %,d parameters, N = %d pairs, %s -> %s%n",
-                    dev, job.parameterCount(), job.pairs(), cfg.data().dir(), runDir);
+                    devices, job.parameterCount(), job.pairs(), cfg.data().dir(), runDir);
             if (!Files.exists(runDir.resolve("provenance.json"))) {
                 Provenance.capture(cfg.seed(), job.datasetHash(), "patchmem train " + String.join(" ", CliSupport.args()),
                         Devices.info(dev)).writeTo(runDir);

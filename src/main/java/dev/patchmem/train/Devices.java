@@ -27,6 +27,18 @@ public final class Devices {
         };
     }
 
+    /**
+     * The devices to train on: every GPU the engine sees for "auto" (when there is one) and "gpu"
+     * (restrict them with CUDA_VISIBLE_DEVICES), the CPU otherwise.
+     */
+    public static java.util.List<Device> all(String want) {
+        Device first = pick(want);
+        if (first.isGpu()) {
+            return java.util.stream.IntStream.range(0, Engine.getInstance().getGpuCount()).mapToObj(Device::gpu).toList();
+        }
+        return java.util.List.of(first);
+    }
+
     /** Engine facts for provenance records. */
     public static Provenance.EngineInfo info(Device device) {
         Engine e = Engine.getInstance();

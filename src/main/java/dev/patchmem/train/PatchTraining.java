@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** A patch study's training job: its patch set on the device, its U-Net and its loop. */
@@ -41,6 +42,15 @@ public final class PatchTraining {
      * writes the run's config.json (a resumed run must match it).
      */
     public static PatchTraining open(StudyConfig cfg, Path dataDir, Path runDir, NDManager manager) throws IOException {
+        return open(cfg, dataDir, runDir, manager, List.of(manager.getDevice()));
+    }
+
+    /**
+     * As {@link #open(StudyConfig, Path, Path, NDManager)}, training data-parallel with one U-Net
+     * replica per entry of {@code devices} (the first is {@code manager}'s).
+     */
+    public static PatchTraining open(StudyConfig cfg, Path dataDir, Path runDir, NDManager manager,
+                                     List<ai.djl.Device> devices) throws IOException {
         PatchSet set = PatchSet.load(dataDir);
         if (set.patch() != cfg.data().patch()) {
             throw new IllegalArgumentException(dataDir.resolve("hr.npy") + " holds " + set.patch() + "x" + set.patch()
@@ -55,10 +65,14 @@ public final class PatchTraining {
         Files.createDirectories(runDir);
         AtomicFiles.writeString(stored, configJson);
         UNet net = new UNet(manager, cfg.model(), cfg.data().patch(), cfg.seed());
+        List<dev.patchmem.model.Network> replicas = new java.util.ArrayList<>(List.of(net));
+        for (ai.djl.Device d : devices.subList(1, devices.size())) {
+            replicas.add(new UNet(manager.newSubManager(d), cfg.model(), cfg.data().patch(), cfg.seed()));
+        }
         NDArray hr = toDevice(manager, set.hr());
         NDArray lr = toDevice(manager, set.lr());
         Process process = new Process(NoiseSchedule.of(cfg.diffusion()), cfg.diffusion().prediction());
-        TrainingLoop loop = new TrainingLoop(net, process, cfg.train(), cfg.seed(), new PairSource.Arrays(hr, lr),
+        TrainingLoop loop = new TrainingLoop(replicas, process, cfg.train(), cfg.seed(), new PairSource.Arrays(hr, lr),
                 runDir, configJson, manager);
         return new PatchTraining(cfg, set, net, loop, runDir, process);
     }
@@ -90,6 +104,11 @@ public final class PatchTraining {
     /** The network being trained, as a denoiser with clamped x0 (raw weights, not EMA). */
     public dev.patchmem.diffusion.Denoiser denoiser() {
         return new dev.patchmem.diffusion.NetworkDenoiser(net, process, true);
+    }
+
+    /** The main U-Net. */
+    public UNet network() {
+        return net;
     }
 
     public NoiseSchedule schedule() {

@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import dev.patchmem.config.TrainConfig;
 import dev.patchmem.diffusion.NoiseStreams;
 import dev.patchmem.diffusion.Process;
@@ -16,6 +15,7 @@ import dev.patchmem.model.Network;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -35,6 +35,7 @@ public final class TrainingLoop {
     }
 
     private final Network net;
+    private final DataParallel parallel;
     private final Process process;
     private final TrainConfig cfg;
     private final long seed;
@@ -45,9 +46,14 @@ public final class TrainingLoop {
     private final AdamW adam;
     private final Ema ema;
 
-    public TrainingLoop(Network net, Process process, TrainConfig cfg, long seed, PairSource data, Path runDir,
-                        String configJson, NDManager manager) {
-        this.net = net;
+    /**
+     * @param replicas one network per device, the first on {@code manager}'s device; more than one
+     *                 trains data-parallel ({@link DataParallel})
+     */
+    public TrainingLoop(List<Network> replicas, Process process, TrainConfig cfg, long seed, PairSource data,
+                        Path runDir, String configJson, NDManager manager) {
+        this.parallel = new DataParallel(replicas);
+        this.net = parallel.main();
         this.process = process;
         this.cfg = cfg;
         this.seed = seed;
@@ -101,28 +107,19 @@ public final class TrainingLoop {
             NDArray xt = process.noisy(x0, eps, t);
             NDArray target = process.target(x0, eps, t);
             // Forward and backward.
-            double loss;
-            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray l = net.forward(xt, t, c).sub(target).square().mean();
-                gc.backward(l);
-                loss = l.getFloat();
-            }
+            double loss = parallel.lossAndGradients(xt, t, c, target);
             if (!Double.isFinite(loss)) {
                 throw new IllegalStateException("loss is " + loss + " at step " + (step + 1)
                         + "; stopped before updating, the last checkpoint is intact (lower train.lr?)");
             }
             // Global-norm clipping, AdamW, EMA.
-            Map<String, NDArray> grads = new LinkedHashMap<>();
+            Map<String, NDArray> grads = parallel.gradients(sm);
             NDList squares = new NDList();
-            net.params().arrays().forEach((k, w) -> {
-                NDArray g = w.getGradient();
-                g.attach(sm);
-                grads.put(k, g);
-                squares.add(g.square().sum());
-            });
+            grads.values().forEach(g -> squares.add(g.square().sum()));
             double norm = Math.sqrt(NDArrays.stack(squares).sum().getFloat());
             double scale = cfg.clipGradNorm() > 0 && norm > cfg.clipGradNorm() ? cfg.clipGradNorm() / norm : 1.0;
             adam.step(net.params(), grads, cfg.lrAt(step), scale);
+            parallel.broadcast();
             if (cfg.emaDecay() > 0) {
                 ema.update(net.params(), adam.count());
             }
@@ -159,6 +156,7 @@ public final class TrainingLoop {
                     + " config.json or start a new --run");
         }
         net.params().load(ck.model(), ck.dir().resolve("model.npz").toString());
+        parallel.broadcast();
         if (cfg.emaDecay() > 0) {
             ema.restore(ck.ema(), ck.dir().resolve("ema.npz").toString());
         }

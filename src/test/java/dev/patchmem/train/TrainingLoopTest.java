@@ -3,6 +3,7 @@ package dev.patchmem.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -79,6 +80,53 @@ class TrainingLoopTest {
             Sampler ddpm = Sampler.of(new SampleConfig(SampleConfig.Sampler.DDPM, 10, 0, true, 3), 50);
             Generate.samples(job.denoiser(), job.schedule(), ddpm, set.lr(), 0, new Shape(3, 8, 8), 2, 1, 3, m, null);
             assertEquals(live, m.getManagedArrays().size(), "live arrays after sampling");
+        }
+    }
+
+    @Test
+    void dataParallelReplicasSumToTheGradientOfTheWholeBatch() {
+        dev.patchmem.config.ModelConfig mc = new dev.patchmem.config.ModelConfig("", 8, List.of(1, 2), 1, true, 4);
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray xt = m.randomNormal(0, 1, new Shape(7, 3, 8, 8), ai.djl.ndarray.types.DataType.FLOAT32);
+            NDArray c = m.randomNormal(0, 1, new Shape(7, 3, 4, 4), ai.djl.ndarray.types.DataType.FLOAT32);
+            NDArray target = m.randomNormal(0, 1, new Shape(7, 3, 8, 8), ai.djl.ndarray.types.DataType.FLOAT32);
+            NDArray t = m.create(new int[] {0, 3, 9, 17, 25, 33, 49});
+            java.util.Map<String, float[]>[] grads = new java.util.Map[2];
+            double[] loss = new double[2];
+            for (int replicas = 1; replicas <= 2; replicas++) {
+                List<dev.patchmem.model.Network> nets = new java.util.ArrayList<>();
+                for (int r = 0; r < replicas; r++) {
+                    // Different init seeds: the constructor's broadcast must make the replicas equal.
+                    nets.add(new dev.patchmem.model.UNet(m, mc, 8, r == 0 ? 5 : 99));
+                }
+                // A non-zero output layer, so that gradients reach every layer.
+                java.util.Map<String, dev.patchmem.io.NpyArray> v = new java.util.LinkedHashMap<>(nets.get(0).params().snapshot());
+                float[] w = v.get("out.conv.w").data().clone();
+                for (int i = 0; i < w.length; i++) {
+                    w[i] = (float) Math.sin(i * 0.7) * 0.2f;
+                }
+                v.put("out.conv.w", new dev.patchmem.io.NpyArray(v.get("out.conv.w").shape(), w));
+                nets.get(0).params().load(v, "test");
+                DataParallel dp = new DataParallel(nets);
+                try (NDManager sm = m.newSubManager()) {
+                    loss[replicas - 1] = dp.lossAndGradients(xt, t, c, target);
+                    java.util.Map<String, float[]> g = new java.util.LinkedHashMap<>();
+                    dp.gradients(sm).forEach((k, a) -> g.put(k, a.toFloatArray()));
+                    grads[replicas - 1] = g;
+                }
+                nets.forEach(dev.patchmem.model.Network::close);
+            }
+            assertEquals(loss[0], loss[1], 1e-6 * Math.abs(loss[0]));
+            int nonZero = 0;
+            for (String k : grads[0].keySet()) {
+                float[] a = grads[0].get(k);
+                float[] b = grads[1].get(k);
+                for (int i = 0; i < a.length; i++) {
+                    assertEquals(a[i], b[i], 1e-5 + 1e-4 * Math.abs(a[i]), k + "[" + i + "]");
+                    nonZero += a[i] != 0 ? 1 : 0;
+                }
+            }
+            assertTrue(nonZero > 30_000, "non-zero gradient entries: " + nonZero);
         }
     }
 

@@ -1,0 +1,123 @@
+package dev.patchmem.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import dev.patchmem.model.Network;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Data parallelism over replicas of one network, one per device: the batch is split, each replica
+ * runs forward and backward on its share with the loss weighted by the share's size, the gradients
+ * are summed on the first replica, which takes the one optimizer step, and its weights are then
+ * copied to the others. With one replica it is plain training. (DJL's EasyTrain multi-device path
+ * does not join its futures; this loop does the same work explicitly.)
+ */
+public final class DataParallel {
+
+    private final List<Network> replicas;
+
+    /** {@code replicas.get(0)} is the main copy that the optimizer, EMA and checkpoints use. */
+    public DataParallel(List<Network> replicas) {
+        if (replicas.isEmpty()) {
+            throw new IllegalArgumentException("data parallelism needs at least one replica");
+        }
+        this.replicas = List.copyOf(replicas);
+        broadcast();
+    }
+
+    /** The main replica. */
+    public Network main() {
+        return replicas.get(0);
+    }
+
+    /** Number of replicas. */
+    public int size() {
+        return replicas.size();
+    }
+
+    /**
+     * Mean squared error of the network outputs against {@code target} over the whole batch, with its
+     * gradients accumulated into every replica's parameters.
+     */
+    public double lossAndGradients(NDArray xt, NDArray t, NDArray c, NDArray target) {
+        long batch = xt.getShape().get(0);
+        if (replicas.size() == 1) {
+            return backward(main(), xt, t, c, target, 1.0);
+        }
+        int parts = (int) Math.min(replicas.size(), batch);
+        // Shares as equal as possible; NDArray.split(n) would cut pieces of floor(B / n) and leave a remainder.
+        long[] bounds = new long[parts - 1];
+        for (int r = 1; r < parts; r++) {
+            bounds[r - 1] = r * batch / parts;
+        }
+        NDList xs = xt.split(bounds);
+        NDList ts = t.split(bounds);
+        NDList cs = c == null ? null : c.split(bounds);
+        NDList ys = target.split(bounds);
+        double loss = 0;
+        for (int r = 0; r < parts; r++) {
+            Network net = replicas.get(r);
+            ai.djl.Device d = device(net);
+            NDArray cr = cs == null ? null : cs.get(r).toDevice(d, false);
+            loss += backward(net, xs.get(r).toDevice(d, false), ts.get(r).toDevice(d, false), cr,
+                    ys.get(r).toDevice(d, false), (double) xs.get(r).getShape().get(0) / batch);
+        }
+        return loss;
+    }
+
+    private static double backward(Network net, NDArray xt, NDArray t, NDArray c, NDArray target, double weight) {
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            NDArray l = net.forward(xt, t, c).sub(target).square().mean();
+            NDArray weighted = weight == 1.0 ? l : l.mul((float) weight);
+            gc.backward(weighted);
+            return weighted.getFloat();
+        }
+    }
+
+    /**
+     * The summed gradients on the main replica's device, owned by {@code m}; the other replicas'
+     * gradients are zeroed.
+     */
+    public Map<String, NDArray> gradients(NDManager m) {
+        Map<String, NDArray> grads = new LinkedHashMap<>();
+        ai.djl.Device d = device(main());
+        main().params().arrays().forEach((k, w) -> {
+            NDArray g = w.getGradient();
+            g.attach(m);
+            grads.put(k, g);
+        });
+        for (Network other : replicas.subList(1, replicas.size())) {
+            other.params().arrays().forEach((k, w) -> {
+                NDArray g = w.getGradient();
+                g.attach(m);
+                NDArray moved = g.toDevice(d, false);
+                grads.put(k, grads.get(k).add(moved));
+                JniUtils.zeroGrad((PtNDArray) w);
+            });
+        }
+        return grads;
+    }
+
+    /** Copies the main replica's weights to the others. */
+    public void broadcast() {
+        Map<String, NDArray> source = main().params().arrays();
+        for (Network other : replicas.subList(1, replicas.size())) {
+            other.params().arrays().forEach((k, w) -> {
+                try (NDArray moved = source.get(k).toDevice(w.getDevice(), true)) {
+                    moved.copyTo(w);
+                }
+            });
+        }
+    }
+
+    private static ai.djl.Device device(Network net) {
+        return net.params().arrays().values().iterator().next().getDevice();
+    }
+}
