@@ -13,17 +13,21 @@ import java.util.stream.IntStream;
  */
 final class RowScan {
 
+    /** Up to this many bins the bin index comes from a table of B^2 + 1 entries instead of a square root. */
+    static final int MAX_TABLE_BINS = 256;
+
     private final int rows;
     private final int k;
     private final int binCount;
-    private final double binScale;
+    private final float binScaleF;
+    private final int[] sqrtTable;
     private final int dimension;
     private final float[] candD2;
     private final int[] candIdx;
     private final int[] hist;
     private final int[] rawSlot;
     private final float[][] raw;
-    private final ThreadLocal<float[]> buffers;
+    private final ThreadLocal<Scratch> scratch;
 
     /**
      * @param rows      number of sample rows M
@@ -37,7 +41,8 @@ final class RowScan {
         this.rows = rows;
         this.k = k;
         this.binCount = bins.count();
-        this.binScale = bins.squaredScale(dimension);
+        this.binScaleF = (float) bins.squaredScale(dimension);
+        this.sqrtTable = binCount <= MAX_TABLE_BINS ? sqrtTable(binCount) : null;
         this.dimension = dimension;
         this.candD2 = new float[rows * k];
         this.candIdx = new int[rows * k];
@@ -51,7 +56,7 @@ final class RowScan {
             rawSlot[rawRows[s]] = s;
             raw[s] = new float[n];
         }
-        this.buffers = ThreadLocal.withInitial(() -> new float[0]);
+        this.scratch = ThreadLocal.withInitial(Scratch::new);
     }
 
     /**
@@ -63,30 +68,85 @@ final class RowScan {
     }
 
     private void scanRow(FloatBuffer block, int r, int row, int start, int nb) {
-        float[] buf = buffers.get();
-        if (buf.length < nb) {
-            buf = new float[nb];
-            buffers.set(buf);
-        }
+        Scratch w = scratch.get().fit(nb, binCount);
+        float[] buf = w.values;
+        int[] local = w.counts;
         block.get(r * nb, buf, 0, nb);
-        int h = row * binCount;
         int c = row * k;
-        int last = binCount - 1;
         float worst = candD2[c + k - 1];
-        for (int j = 0; j < nb; j++) {
-            float v = buf[j];
-            int bin = (int) Math.sqrt(Math.max(v, 0f) * binScale);
-            hist[h + Math.min(bin, last)]++;
-            if (v < worst) {
-                insert(c, v, start + j);
-                worst = candD2[c + k - 1];
+        // four interleaved histograms: consecutive values often share a bin, and one histogram would
+        // serialize on its read-modify-write of that bin
+        int j = 0;
+        for (; j + 3 < nb; j += 4) {
+            float v0 = buf[j];
+            float v1 = buf[j + 1];
+            float v2 = buf[j + 2];
+            float v3 = buf[j + 3];
+            local[bin(v0)]++;
+            local[binCount + bin(v1)]++;
+            local[2 * binCount + bin(v2)]++;
+            local[3 * binCount + bin(v3)]++;
+            if (Math.min(Math.min(v0, v1), Math.min(v2, v3)) < worst) {
+                worst = offer(c, buf, j, 4, start, worst);
             }
+        }
+        for (; j < nb; j++) {
+            local[bin(buf[j])]++;
+            if (buf[j] < worst) {
+                worst = offer(c, buf, j, 1, start, worst);
+            }
+        }
+        int h = row * binCount;
+        for (int b = 0; b < binCount; b++) {
+            hist[h + b] += local[b] + local[binCount + b] + local[2 * binCount + b] + local[3 * binCount + b];
         }
         int slot = rawSlot[row];
         if (slot >= 0) {
-            for (int j = 0; j < nb; j++) {
-                raw[slot][start + j] = (float) Math.sqrt(Math.max(buf[j], 0f) / dimension);
+            for (int i = 0; i < nb; i++) {
+                raw[slot][start + i] = (float) Math.sqrt(Math.max(buf[i], 0f) / dimension);
             }
+        }
+    }
+
+    /**
+     * The bin of squared distance v: floor(sqrt(v c)) capped at B - 1. For x >= 0,
+     * floor(sqrt(x)) = floor(sqrt(floor(x))) (the bin edges k^2 are integers), so with few bins a
+     * table over floor(x) replaces the square root.
+     */
+    private int bin(float v) {
+        float x = Math.max(v, 0f) * binScaleF;
+        if (sqrtTable != null) {
+            return sqrtTable[Math.min((int) x, sqrtTable.length - 1)];
+        }
+        return Math.min((int) Math.sqrt(x), binCount - 1);
+    }
+
+    // Offers values j .. j + count - 1, in index order, to the candidates; returns the new worst.
+    private float offer(int c, float[] buf, int j, int count, int start, float worst) {
+        for (int i = j; i < j + count; i++) {
+            if (buf[i] < worst) {
+                insert(c, buf[i], start + i);
+                worst = candD2[c + k - 1];
+            }
+        }
+        return worst;
+    }
+
+    /** Per-thread buffers: one block row of values and four histograms. */
+    private static final class Scratch {
+        float[] values = new float[0];
+        int[] counts = new int[0];
+
+        Scratch fit(int nb, int bins) {
+            if (values.length < nb) {
+                values = new float[nb];
+            }
+            if (counts.length != 4 * bins) {
+                counts = new int[4 * bins];
+            } else {
+                java.util.Arrays.fill(counts, 0);
+            }
+            return this;
         }
     }
 
@@ -100,6 +160,16 @@ final class RowScan {
         }
         candD2[p] = v;
         candIdx[p] = index;
+    }
+
+    // table[i] = min(floor(sqrt(i)), B - 1) for i = 0 .. B^2; the last entry catches everything beyond.
+    private static int[] sqrtTable(int bins) {
+        int[] t = new int[bins * bins + 1];
+        for (int k = 0; k < bins; k++) {
+            java.util.Arrays.fill(t, k * k, Math.min((k + 1) * (k + 1), t.length), k);
+        }
+        t[t.length - 1] = bins - 1;
+        return t;
     }
 
     /** The candidate training indices of {@code row} (-1 for unused slots), by approximate d^2. */
