@@ -4,11 +4,13 @@ import ai.djl.ndarray.NDManager;
 import dev.patchmem.config.EvalConfig;
 import dev.patchmem.config.Provenance;
 import dev.patchmem.data.PatchSet;
+import dev.patchmem.eval.CheckpointEval;
 import dev.patchmem.eval.DistanceBins;
 import dev.patchmem.eval.DistanceIndex;
 import dev.patchmem.eval.EvalSummary;
 import dev.patchmem.eval.NearestNeighbors;
 import dev.patchmem.eval.Progress;
+import dev.patchmem.eval.RunEvaluator;
 import dev.patchmem.eval.SampleEvaluator;
 import dev.patchmem.io.AtomicFiles;
 import dev.patchmem.io.Hashes;
@@ -38,6 +40,25 @@ public final class EvaluateCommand implements Callable<Integer> {
     static final class Mode {
         @ArgGroup(exclusive = false, multiplicity = "1", heading = "Evaluate one set of samples:%n")
         SamplesForm samples;
+
+        @ArgGroup(exclusive = false, multiplicity = "1", heading = "Evaluate every checkpoint of a run:%n")
+        RunForm run;
+    }
+
+    /** {@code --run DIR [--watch]}. */
+    static final class RunForm {
+        @Option(names = "--run", paramLabel = "DIR", required = true, description = "run folder made by patchmem train")
+        Path run;
+
+        @Option(names = "--watch", description = "keep polling for new checkpoints until the run's final one is evaluated")
+        boolean watch;
+
+        @Option(names = "--poll", paramLabel = "SECONDS", description = "seconds between polls with --watch"
+                + " (default ${DEFAULT-VALUE})")
+        double poll = 10;
+
+        @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu (default ${DEFAULT-VALUE})")
+        String device;
     }
 
     /** {@code --samples FILE --dataset DIR --out DIR}. */
@@ -79,7 +100,53 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (block < 1 || rowChunk < 1) {
             throw new IllegalArgumentException("--block and --row-chunk must be >= 1");
         }
-        return evaluateSamples(mode.samples, distanceBins);
+        return mode.run != null ? evaluateRun(mode.run) : evaluateSamples(mode.samples, distanceBins);
+    }
+
+    private int evaluateRun(RunForm f) throws Exception {
+        if (!(f.poll > 0)) {
+            throw new IllegalArgumentException("--poll must be > 0, got " + f.poll);
+        }
+        try (NDManager manager = NDManager.newBaseManager(dev.patchmem.train.Devices.pick(f.device));
+             RunEvaluator ev = RunEvaluator.open(f.run, manager)) {
+            int evaluated = 0;
+            while (true) {
+                List<Path> pending = ev.pending();
+                long perCheckpoint = (long) ev.samplesPerCheckpoint() * ev.pairs();
+                dev.patchmem.train.Progress bar = new dev.patchmem.train.Progress("evaluate", "pairs", 0,
+                        perCheckpoint * pending.size());
+                for (int i = 0; i < pending.size(); i++) {
+                    long base = perCheckpoint * i;
+                    CheckpointEval e = ev.evaluate(pending.get(i),
+                            n -> bar.update(base + n * ev.pairs(), pending.size() + " checkpoints"));
+                    System.out.println(describe(e));
+                    evaluated++;
+                }
+                if (!f.watch || ev.finished()) {
+                    break;
+                }
+                Thread.sleep((long) (f.poll * 1000));
+            }
+            ev.writeIndex();
+            System.out.printf(Locale.ROOT, "%s: %d checkpoints evaluated now; results in %s%n", f.run, evaluated,
+                    f.run.resolve("eval"));
+        }
+        return 0;
+    }
+
+    private static String describe(CheckpointEval e) {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "step %d:", e.step()));
+        e.sets().forEach((name, r) -> sb.append(String.format(Locale.ROOT, " %s memorized %.3f (median d1 %.4f);",
+                name, r.memorizationRatio(), r.medianD1())));
+        if (e.retrieval() != null) {
+            sb.append(String.format(Locale.ROOT, " held-out TV %.3f (sampling floor %.3f, %d conditions);",
+                    e.retrieval().tvMean(), e.retrieval().samplingNoiseTv(), e.retrieval().conditionsCounted()));
+        }
+        if (e.r2() != null) {
+            sb.append(String.format(Locale.ROOT, " r2 median %.3f;", e.r2().median()));
+        }
+        sb.append(String.format(Locale.ROOT, " %.1f s", e.seconds()));
+        return sb.toString();
     }
 
     private int evaluateSamples(SamplesForm f, DistanceBins distanceBins) throws Exception {
