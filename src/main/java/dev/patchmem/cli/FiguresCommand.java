@@ -1,0 +1,35 @@
+package dev.patchmem.cli;
+
+import dev.patchmem.figures.EvalRecords;
+import dev.patchmem.figures.Report;
+import dev.patchmem.figures.RunFigure;
+import dev.patchmem.figures.StudyFigures;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code patchmem figures}: PNG figures, the CSV behind each, and report.html for an evaluated run. */
+@Command(name = "figures", mixinStandardHelpOptions = true,
+        description = "Draw the figures of an evaluated run (from its evaluation files only) and write report.html.")
+public final class FiguresCommand implements Callable<Integer> {
+
+    @Option(names = "--run", required = true, description = "run folder evaluated with patchmem evaluate --run")
+    Path run;
+
+    @Override
+    public Integer call() throws Exception {
+        List<RunFigure.Drawn> drawn = StudyFigures.draw(run);
+        Map<String, Path> appendix = new LinkedHashMap<>();
+        appendix.put("Config", run.resolve("config.json"));
+        appendix.put("Provenance", run.resolve("provenance.json"));
+        Path report = run.resolve("report.html");
+        Report.write(report, "patchmem study: " + run.getFileName(), List.of(new Report.Section("Patch study",
+                Report.studyNumbers(EvalRecords.read(run)), drawn, run)), appendix);
+        System.out.println(run + ": " + drawn.size() + " figures in " + run.resolve("figures") + "; report " + report);
+        return 0;
+    }
+}
