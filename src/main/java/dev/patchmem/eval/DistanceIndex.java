@@ -112,7 +112,8 @@ public final class DistanceIndex implements AutoCloseable {
         RowScan scan = new RowScan(m, CANDIDATES, bins, dimension, rawRows, n);
         long total = (long) m * n;
         long done = 0;
-        int chunk = Math.max(1, rowChunk);
+        // one block of distances must fit one buffer of at most 2^31 - 1 bytes
+        int chunk = Math.max(1, Math.min(rowChunk, (Integer.MAX_VALUE / 4) / block));
         for (int first = 0; first < m; first += chunk) {
             int count = Math.min(chunk, m - first);
             try (NDManager cm = manager.newSubManager()) {
