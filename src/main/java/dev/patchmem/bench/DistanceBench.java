@@ -39,11 +39,12 @@ public final class DistanceBench {
      * @param gemmCpuSeconds     median process CPU time of a GEMM
      * @param cpuFractionOfGemm  gemmCpuSeconds / distanceCpuSeconds: the fraction by work done, which
      *                           other processes competing for the cores disturb less than wall time
+     * @param bestFractionOfGemm fastest GEMM time / fastest search time: the least disturbed pair
      */
     public record Result(int m, int n, int d, int block, int bins, String device, double buildSeconds,
                          double distanceSeconds, double distanceGflops, double gemmSeconds, double gemmGflops,
                          double fractionOfGemm, double[] distanceRuns, double[] gemmRuns, double distanceCpuSeconds,
-                         double gemmCpuSeconds, double cpuFractionOfGemm) {
+                         double gemmCpuSeconds, double cpuFractionOfGemm, double bestFractionOfGemm) {
     }
 
     private DistanceBench() {
@@ -88,7 +89,8 @@ public final class DistanceBench {
             double dc = median(distCpu);
             double gc = median(gemmCpu);
             return new Result(m, n, d, block, bins, manager.getDevice().toString(), build, ds, flops / ds / 1e9, gs,
-                    flops / gs / 1e9, gs / ds, dist, gemm, dc, gc, gc / dc);
+                    flops / gs / 1e9, gs / ds, dist, gemm, dc, gc, gc / dc,
+                    Arrays.stream(gemm).min().orElseThrow() / Arrays.stream(dist).min().orElseThrow());
         }
     }
 
