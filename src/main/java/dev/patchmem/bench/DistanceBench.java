@@ -50,9 +50,9 @@ public final class DistanceBench {
     private DistanceBench() {
     }
 
-    /** The shape: M = 1024, N = 65536, D = 3072, block 8192, 64 bins, 3 timed repetitions. */
+    /** The shape: M = 1024, N = 65536, D = 3072, block 8192, 64 bins, 5 timed repetitions. */
     public static Result run(NDManager manager) {
-        return run(manager, 1024, 65536, 3072, 8192, 64, 3, 0);
+        return run(manager, 1024, 65536, 3072, 8192, 64, 5, 0);
     }
 
     /** Times {@code reps} searches and {@code reps} GEMMs, interleaved, after one warm-up of each. */
