@@ -39,19 +39,20 @@ public final class DistanceBench {
      * @param gemmCpuSeconds     median process CPU time of a GEMM
      * @param cpuFractionOfGemm  gemmCpuSeconds / distanceCpuSeconds: the fraction by work done, which
      *                           other processes competing for the cores disturb less than wall time
+     * @param bestFractionOfGemm fastest GEMM time / fastest search time: the least disturbed pair
      */
     public record Result(int m, int n, int d, int block, int bins, String device, double buildSeconds,
                          double distanceSeconds, double distanceGflops, double gemmSeconds, double gemmGflops,
                          double fractionOfGemm, double[] distanceRuns, double[] gemmRuns, double distanceCpuSeconds,
-                         double gemmCpuSeconds, double cpuFractionOfGemm) {
+                         double gemmCpuSeconds, double cpuFractionOfGemm, double bestFractionOfGemm) {
     }
 
     private DistanceBench() {
     }
 
-    /** The shape: M = 1024, N = 65536, D = 3072, block 8192, 64 bins, 3 timed repetitions. */
+    /** The shape: M = 1024, N = 65536, D = 3072, block 8192, 64 bins, 5 timed repetitions. */
     public static Result run(NDManager manager) {
-        return run(manager, 1024, 65536, 3072, 8192, 64, 3, 0);
+        return run(manager, 1024, 65536, 3072, 8192, 64, 5, 0);
     }
 
     /** Times {@code reps} searches and {@code reps} GEMMs, interleaved, after one warm-up of each. */
@@ -88,7 +89,8 @@ public final class DistanceBench {
             double dc = median(distCpu);
             double gc = median(gemmCpu);
             return new Result(m, n, d, block, bins, manager.getDevice().toString(), build, ds, flops / ds / 1e9, gs,
-                    flops / gs / 1e9, gs / ds, dist, gemm, dc, gc, gc / dc);
+                    flops / gs / 1e9, gs / ds, dist, gemm, dc, gc, gc / dc,
+                    Arrays.stream(gemm).min().orElseThrow() / Arrays.stream(dist).min().orElseThrow());
         }
     }
 

@@ -53,6 +53,7 @@ public final class DistanceIndex implements AutoCloseable {
         if (block < 1) {
             throw new IllegalArgumentException("block must be >= 1, got " + block);
         }
+        requireFinite(train, "training patches");
         this.manager = parent.newSubManager();
         this.train = train;
         this.n = train.rows();
@@ -99,6 +100,7 @@ public final class DistanceIndex implements AutoCloseable {
             throw new IllegalArgumentException("samples have " + samples.rowSize() + " values per row, training"
                     + " patches " + dimension);
         }
+        requireFinite(samples, "samples");
         int m = samples.rows();
         rawRows = IntStream.of(rawRows).distinct().toArray();
         for (int r : rawRows) {
@@ -110,7 +112,8 @@ public final class DistanceIndex implements AutoCloseable {
         RowScan scan = new RowScan(m, CANDIDATES, bins, dimension, rawRows, n);
         long total = (long) m * n;
         long done = 0;
-        int chunk = Math.max(1, rowChunk);
+        // one block of distances must fit one buffer of at most 2^31 - 1 bytes
+        int chunk = Math.max(1, Math.min(rowChunk, (Integer.MAX_VALUE / 4) / block));
         for (int first = 0; first < m; first += chunk) {
             int count = Math.min(chunk, m - first);
             try (NDManager cm = manager.newSubManager()) {
@@ -180,6 +183,15 @@ public final class DistanceIndex implements AutoCloseable {
         });
         return new NearestNeighbors(m, n, dimension, bins, i1, d1, i2, d2, scan.histograms(), rawRows.clone(), raw,
                 seconds);
+    }
+
+    private static void requireFinite(NpyArray a, String what) {
+        float[] v = a.data();
+        for (int i = 0; i < v.length; i++) {
+            if (!Float.isFinite(v[i])) {
+                throw new IllegalArgumentException(what + " hold " + v[i] + " at row " + i / Math.max(1, a.rowSize()));
+            }
+        }
     }
 
     /** ||a_r - b_i||^2 accumulated in double. */

@@ -24,14 +24,18 @@ public final class SampleEvaluator {
     }
 
     /**
-     * Requires {@code samples} (read from {@code file}) to be (M, 3, P, P) like the set's hr.npy and
-     * finite; failures are one line naming the file.
+     * Requires {@code samples} (read from {@code file}) to be (M, 3, P, P) like the set's hr.npy, both
+     * finite, and at least two training patches; failures are one line naming the file.
      */
     public static void check(Path file, NpyArray samples, PatchSet set) throws IOException {
         long[] hr = set.hr().shape();
-        NpyChecks.requireRows(file, samples, Arrays.copyOfRange(hr, 1, hr.length),
-                set.dir().resolve("hr.npy").toString());
+        Path hrFile = set.dir().resolve("hr.npy");
+        NpyChecks.requireRows(file, samples, Arrays.copyOfRange(hr, 1, hr.length), hrFile.toString());
         NpyChecks.requireFinite(file, samples);
+        NpyChecks.requireFinite(hrFile, set.hr());
+        if (set.size() < 2) {
+            throw new IOException(hrFile + " holds " + set.size() + " patch; d1/d2 needs at least 2");
+        }
     }
 
     /** Writes the result files of {@code nn} and {@code summary} into {@code dir}. */

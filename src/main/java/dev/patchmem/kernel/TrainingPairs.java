@@ -142,19 +142,23 @@ public final class TrainingPairs implements AutoCloseable {
             try (NDManager tmp = manager.newSubManager()) {
                 NDList parts = new NDList();
                 NDList norms = new NDList();
-                NDArray x = null;
                 if (withDst) {
-                    tmp.tempAttachAll(y);
+                    // y stays where it is (other threads may be reading it); its square moves to tmp
+                    NDArray ySquare = y.square();
+                    tmp.attachAll(ySquare);
                     parts.add(y);
-                    norms.add(y.square().sum(new int[] {1}, true).muli(-0.5f));
+                    norms.add(ySquare.sum(new int[] {1}, true).muli(-0.5f));
                 }
                 if (withSrc) {
-                    x = centeredBlock(tmp, src, srcMean, start, nb);
+                    NDArray x = centeredBlock(tmp, src, srcMean, start, nb);
                     parts.add(x);
                     norms.add(x.square().sum(new int[] {1}, true).muli(-0.5f));
                 }
                 parts.addAll(norms);
-                keys = NDArrays.concat(parts, 1).transpose();
+                NDArray all = NDArrays.concat(parts, 1);
+                tmp.attachAll(all);
+                // the transposed view keeps the storage alive after tmp closes the base handle
+                keys = all.transpose();
                 manager.attachAll(keys);
             }
             out.add(new KernelSoftmax.Block(start, keys, y));
