@@ -80,6 +80,25 @@ class TrainCommandTest {
     }
 
     @Test
+    void aDivergingLossStopsNamingTheStepAndKeepsTheLastCheckpoint() throws Exception {
+        Path diverging = tmp.resolve("diverging");
+        Cli.Result r = Cli.patchmem("train", "--config", config, "--run", diverging, "--device", "cpu", "--set",
+                "train.steps=20", "--set", "train.checkpointEvery=1", "--set", "train.lr=1e30", "--set",
+                "train.warmupSteps=0", "--set", "train.clipGradNorm=0");
+        assertOneLineError(r, "loss is", "at step");
+        java.util.Optional<Path> last = dev.patchmem.train.Checkpoint.latest(diverging.resolve("checkpoints"));
+        assertTrue(last.isPresent(), "checkpoints before the divergence are kept");
+        dev.patchmem.train.Checkpoint ck = dev.patchmem.train.Checkpoint.open(last.get());
+        String failed = r.errorLines().get(0).replaceAll(".*at step (\\d+).*", "$1");
+        assertEquals(Integer.parseInt(failed) - 1, ck.state().step(), "the last checkpoint is the step before");
+        for (dev.patchmem.io.NpyArray a : ck.model().values()) {
+            for (float v : a.data()) {
+                assertTrue(Float.isFinite(v), "checkpointed weights are finite");
+            }
+        }
+    }
+
+    @Test
     void corruptOrMissingCheckpointFilesAreNamedOnResumeAndSample() throws Exception {
         for (String file : List.of("model.npz", "optimizer.npz", "ema.npz")) {
             for (boolean truncate : new boolean[] {true, false}) {
