@@ -101,11 +101,14 @@ public final class PatchSetBuilder {
         int p = params.patch();
         List<DatasetInfo.ImageEntry> used = new ArrayList<>();
         List<DatasetInfo.Skipped> skipped = new ArrayList<>();
-        List<String> rows = new ArrayList<>();
+        // Patch rows are streamed to a scratch file: millions of patches must not sit in memory as strings.
+        Path rowsFile = dir.resolve("all-rows.csv");
+        int count = 0;
         Path hrFile = dir.resolve(maxPatches > 0 ? "all-hr.npy" : "hr.npy");
         Path lrFile = dir.resolve(maxPatches > 0 ? "all-lr.npy" : "lr.npy");
         try (NpyStreamWriter hrOut = new NpyStreamWriter(hrFile, 3, p, p);
-             NpyStreamWriter lrOut = new NpyStreamWriter(lrFile, 3, p / 2, p / 2)) {
+             NpyStreamWriter lrOut = new NpyStreamWriter(lrFile, 3, p / 2, p / 2);
+             BufferedWriter rows = Files.newBufferedWriter(rowsFile)) {
             for (Path f : files) {
                 String name = f.getFileName().toString();
                 Image img;
@@ -131,28 +134,30 @@ public final class PatchSetBuilder {
                         int y = gy * params.stride();
                         float[] hr = Patches.crop(img, x, y, p);
                         double std = Patches.std(hr);
-                        rows.add(name + "," + x + "," + y + "," + String.format(Locale.ROOT, "%.6f", std) + ","
-                                + (std < params.flatStd() ? 1 : 0));
+                        rows.write(name + "," + x + "," + y + "," + String.format(Locale.ROOT, "%.6f", std) + ","
+                                + (std < params.flatStd() ? 1 : 0) + "\n");
+                        count++;
                         hrOut.append(hr);
                         lrOut.append(Patches.downsample(hr, p));
                     }
                 }
                 used.add(new DatasetInfo.ImageEntry(name, img.width(), img.height(), nx * ny));
             }
-            if (rows.isEmpty()) {
+            if (count == 0) {
                 throw new IOException(source + ": no patches of size " + p + "; every image is smaller or skipped");
             }
             hrOut.finish();
             lrOut.finish();
         }
-        int[] keep = subset(rows.size(), maxPatches);
+        int[] keep = subset(count, maxPatches);
         if (maxPatches > 0) {
             copyRows(hrFile, dir.resolve("hr.npy"), keep, 3 * p * p, new long[] {3, p, p});
             copyRows(lrFile, dir.resolve("lr.npy"), keep, 3 * (p / 2) * (p / 2), new long[] {3, p / 2, p / 2});
             Files.delete(hrFile);
             Files.delete(lrFile);
         }
-        int flat = writeCsv(dir.resolve("patches.csv"), rows, keep);
+        int flat = writeCsv(dir.resolve("patches.csv"), rowsFile, keep);
+        Files.delete(rowsFile);
         String hash = contentHash(dir);
         DatasetInfo info = new DatasetInfo(p, params.stride(), params.flatStd(), maxPatches, params.seed(),
                 keep.length, flat, used, skipped, holdout, hash);
@@ -199,12 +204,19 @@ public final class PatchSetBuilder {
         return (fileSize - 128) / (rowSize * 4L);
     }
 
-    private static int writeCsv(Path csv, List<String> rows, int[] keep) throws IOException {
+    // Copies the rows of rowsFile listed in keep (increasing) to csv, numbered from 0; returns the flat count.
+    private static int writeCsv(Path csv, Path rowsFile, int[] keep) throws IOException {
         int flat = 0;
-        try (BufferedWriter w = Files.newBufferedWriter(csv)) {
+        try (BufferedWriter w = Files.newBufferedWriter(csv);
+             java.io.BufferedReader in = Files.newBufferedReader(rowsFile)) {
             w.write("index,image,x,y,std,flat\n");
+            int next = 0;                                    // index of the next line in
             for (int i = 0; i < keep.length; i++) {
-                String row = rows.get(keep[i]);
+                for (; next < keep[i]; next++) {
+                    in.readLine();
+                }
+                String row = in.readLine();
+                next++;
                 flat += row.endsWith(",1") ? 1 : 0;
                 w.write(i + "," + row + "\n");
             }
