@@ -35,4 +35,18 @@ public final class TestData {
         o.addAll(Arrays.asList(overrides));
         return ConfigLoader.load(null, StudyConfig.class, StudyConfig.DEFAULT, o);
     }
+
+    /** Copies the folder tree {@code from} to {@code to}. */
+    public static void copyTree(Path from, Path to) throws IOException {
+        try (var s = java.nio.file.Files.walk(from)) {
+            for (Path p : s.toList()) {
+                Path q = to.resolve(from.relativize(p).toString());
+                if (java.nio.file.Files.isDirectory(p)) {
+                    java.nio.file.Files.createDirectories(q);
+                } else {
+                    java.nio.file.Files.copy(p, q);
+                }
+            }
+        }
+    }
 }

@@ -103,7 +103,7 @@ class TrainCommandTest {
         for (String file : List.of("model.npz", "optimizer.npz", "ema.npz")) {
             for (boolean truncate : new boolean[] {true, false}) {
                 Path copy = tmp.resolve("broken-" + file + "-" + truncate);
-                copyTree(run, copy);
+                TestData.copyTree(run, copy);
                 Path victim = copy.resolve("checkpoints/step-0000004").resolve(file);
                 if (truncate) {
                     try (RandomAccessFile f = new RandomAccessFile(victim.toFile(), "rw")) {
@@ -154,18 +154,5 @@ class TrainCommandTest {
             m = Math.max(m, Math.abs(a[i] - b[i]));
         }
         return m;
-    }
-
-    private static void copyTree(Path from, Path to) throws Exception {
-        try (var s = Files.walk(from)) {
-            for (Path p : s.toList()) {
-                Path q = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(q);
-                } else {
-                    Files.copy(p, q);
-                }
-            }
-        }
     }
 }

@@ -41,7 +41,7 @@ class RunEvaluatorTest {
         Path run = tmp.resolve("run");
         assertEquals(0, Main.run("train", "--config", config.toString(), "--run", run.toString()));
         Path copy = tmp.resolve("copy");
-        copyTree(run, copy);
+        TestData.copyTree(run, copy);
 
         assertEquals(0, Main.run("evaluate", "--run", run.toString()));
         JsonNode index = Json.MAPPER.readTree(run.resolve("eval/index.json").toFile());
@@ -105,19 +105,6 @@ class RunEvaluatorTest {
         assertEquals(0, watcher.exitValue(), Files.readString(tmp.resolve("watch.log")));
         for (String step : List.of("step-0000002", "step-0000004", "step-0000006", "step-0000008")) {
             assertTrue(Files.exists(run.resolve("eval").resolve(step).resolve("summary.json")), step);
-        }
-    }
-
-    private static void copyTree(Path from, Path to) throws Exception {
-        try (var s = Files.walk(from)) {
-            for (Path p : s.toList()) {
-                Path q = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(q);
-                } else {
-                    Files.copy(p, q);
-                }
-            }
         }
     }
 }
