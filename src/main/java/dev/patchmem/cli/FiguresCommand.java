@@ -22,6 +22,10 @@ public final class FiguresCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        String experiment = toyExperiment(run);
+        if (experiment != null) {
+            return toy(experiment);
+        }
         List<RunFigure.Drawn> drawn = StudyFigures.draw(run);
         Map<String, Path> appendix = new LinkedHashMap<>();
         appendix.put("Config", run.resolve("config.json"));
@@ -30,6 +34,27 @@ public final class FiguresCommand implements Callable<Integer> {
         Report.write(report, "patchmem study: " + run.getFileName(), List.of(new Report.Section("Patch study",
                 Report.studyNumbers(EvalRecords.read(run)), drawn, run)), appendix);
         System.out.println(run + ": " + drawn.size() + " figures in " + run.resolve("figures") + "; report " + report);
+        return 0;
+    }
+
+    // "phases" or "equivalence" for a toy run folder (its summary.json names the experiment), else null.
+    static String toyExperiment(Path dir) throws java.io.IOException {
+        Path summary = dir.resolve("summary.json");
+        if (!java.nio.file.Files.isRegularFile(summary)) {
+            return null;
+        }
+        String e = dev.patchmem.config.Json.MAPPER.readTree(summary.toFile()).path("experiment").asText("");
+        return e.isEmpty() ? null : e;
+    }
+
+    private int toy(String experiment) throws Exception {
+        Path out = run.resolve("figures");
+        RunFigure.Drawn d = experiment.equals("phases") ? dev.patchmem.figures.ToyPhasesFigure.draw(run, out)
+                : dev.patchmem.figures.ToyEquivalenceFigure.draw(run, out);
+        Path report = run.resolve("report.html");
+        Report.write(report, "patchmem toy " + experiment + ": " + run.getFileName(), List.of(new Report.Section(
+                "Toy " + experiment, Map.of(), List.of(d), run)), Map.of("Summary", run.resolve("summary.json")));
+        System.out.println(run + ": toy " + experiment + " figures in " + out + "; report " + report);
         return 0;
     }
 }
