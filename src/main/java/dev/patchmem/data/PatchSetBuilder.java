@@ -4,7 +4,6 @@ import dev.patchmem.config.Json;
 import dev.patchmem.io.AtomicFiles;
 import dev.patchmem.io.Hashes;
 import dev.patchmem.io.NpyStreamWriter;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -201,14 +200,13 @@ public final class PatchSetBuilder {
 
     private static int writeCsv(Path csv, List<String> rows, int[] keep) throws IOException {
         int flat = 0;
-        try (BufferedWriter w = Files.newBufferedWriter(csv)) {
-            w.write("index,image,x,y,std,flat\n");
-            for (int i = 0; i < keep.length; i++) {
-                String row = rows.get(keep[i]);
-                flat += row.endsWith(",1") ? 1 : 0;
-                w.write(i + "," + row + "\n");
-            }
+        StringBuilder text = new StringBuilder("index,image,x,y,std,flat\n");
+        for (int i = 0; i < keep.length; i++) {
+            String row = rows.get(keep[i]);
+            flat += row.endsWith(",1") ? 1 : 0;
+            text.append(i).append(',').append(row).append('\n');
         }
+        AtomicFiles.writeString(csv, text.toString());   // a write error names the file
         return flat;
     }
 
