@@ -30,7 +30,7 @@ public final class Main implements Runnable {
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             PrintWriter err = cmd.getErr();
-            err.println("patchmem " + cmd.getCommandName() + ": " + oneLine(e));
+            err.println(prefix(cmd) + oneLine(e));
             if ("1".equals(System.getenv("PATCHMEM_DEBUG"))) {
                 e.printStackTrace(err);
             }
@@ -39,12 +39,16 @@ public final class Main implements Runnable {
         });
         cl.setParameterExceptionHandler((e, args) -> {
             CommandLine cmd = e.getCommandLine();
-            cmd.getErr().println("patchmem " + cmd.getCommandName() + ": " + e.getMessage()
-                    + " (see --help)");
+            cmd.getErr().println(prefix(cmd) + e.getMessage() + " (see --help)");
             cmd.getErr().flush();
             return 2;
         });
         return cl;
+    }
+
+    // "patchmem train: " for a subcommand, "patchmem: " for the top level.
+    private static String prefix(CommandLine cmd) {
+        return cmd.getParent() == null ? "patchmem: " : "patchmem " + cmd.getCommandName() + ": ";
     }
 
     /** The message of {@code e} on one line, with its type when it has no message. */
@@ -54,7 +58,11 @@ public final class Main implements Runnable {
             t = t.getCause();
         }
         String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        if (t instanceof java.nio.file.NoSuchFileException) {
+        if (t instanceof java.nio.file.FileAlreadyExistsException fae && fae.getFile() != null) {
+            java.nio.file.Path p = java.nio.file.Path.of(fae.getFile());
+            msg = msg + (java.nio.file.Files.exists(p) && !java.nio.file.Files.isDirectory(p)
+                    ? ": exists and is not a folder" : ": already exists");
+        } else if (t instanceof java.nio.file.NoSuchFileException) {
             msg = msg + ": no such file";
         } else if (t instanceof java.nio.file.AccessDeniedException) {
             msg = msg + ": permission denied";

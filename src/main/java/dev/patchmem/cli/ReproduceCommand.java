@@ -15,6 +15,7 @@ import dev.patchmem.figures.EvalRecords;
 import dev.patchmem.figures.Report;
 import dev.patchmem.figures.RunFigure;
 import dev.patchmem.figures.StudyFigures;
+import dev.patchmem.io.AtomicFiles;
 import dev.patchmem.train.Checkpoint;
 import dev.patchmem.train.Devices;
 import dev.patchmem.train.PatchTraining;
@@ -63,12 +64,18 @@ public final class ReproduceCommand implements Callable<Integer> {
         List<String> all = new ArrayList<>(overrides);
         all.add("data.dir=" + dir.resolve("data"));
         StudyConfig cfg = ConfigLoader.load(configFile, StudyConfig.class, StudyConfig.DEFAULT, all);
+        List<Device> devices = Devices.all(device);                 // a bad --device fails before any work
         Files.createDirectories(dir);
+        AtomicFiles.cleanStale(dir);                                // a killed run's half-built patch set
         Path run = dir.resolve("study");
 
         begin();                                                    // data
         Path data = dir.resolve("data");
         if (PatchSet.exists(data)) {
+            if (!Files.exists(data.resolve("provenance.json"))) {   // killed between the set and its provenance
+                Provenance.capture(cfg.seed(), PatchSet.load(data).info().contentHash(), command(),
+                        Provenance.EngineInfo.NONE).writeTo(data);
+            }
             done("complete, kept");
         } else {
             PatchSetBuilder.Result r = new PatchSetBuilder(new PatchParams(cfg.data().patch(),
@@ -79,10 +86,11 @@ public final class ReproduceCommand implements Callable<Integer> {
                     + " held out");
         }
 
-        List<Device> devices = Devices.all(device);
         try (NDManager manager = NDManager.newBaseManager(devices.get(0))) {
             begin();                                                // train
-            if (Checkpoint.isComplete(run.resolve("checkpoints").resolve(Checkpoint.name(cfg.train().steps())))) {
+            // train.json comes after the final checkpoint; without it the job resumes and only writes it.
+            if (Checkpoint.isComplete(run.resolve("checkpoints").resolve(Checkpoint.name(cfg.train().steps())))
+                    && Files.isRegularFile(run.resolve("train.json"))) {
                 done("complete, kept");
             } else {
                 PatchTraining job = PatchTraining.open(cfg, data, run, manager, devices);

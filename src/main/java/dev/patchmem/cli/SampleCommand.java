@@ -7,6 +7,7 @@ import dev.patchmem.diffusion.Generate;
 import dev.patchmem.diffusion.Sampler;
 import dev.patchmem.io.Npy;
 import dev.patchmem.io.NpyArray;
+import dev.patchmem.io.NpyChecks;
 import dev.patchmem.train.Devices;
 import dev.patchmem.train.Progress;
 import dev.patchmem.train.TrainedModel;
@@ -61,6 +62,7 @@ public final class SampleCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--per-condition must be >= 1, got " + perCondition);
         }
         NpyArray conds = Npy.read(conditions);
+        NpyChecks.requireFinite(conditions, conds);   // a NaN condition would give NaN samples, silently
         try (NDManager m = NDManager.newBaseManager(Devices.pick(device));
              TrainedModel model = TrainedModel.open(checkpoint, m, !raw)) {
             int p = model.patch();

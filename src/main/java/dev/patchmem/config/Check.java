@@ -43,6 +43,14 @@ public final class Check {
         return v;
     }
 
+    /** Requires every element of {@code list} (itself checked elsewhere) to be present: [1, null] is an error. */
+    public static <T> java.util.List<T> noNulls(String key, java.util.List<T> list) {
+        if (list != null && list.stream().anyMatch(java.util.Objects::isNull)) {
+            throw new ConfigException(key + " must not hold null, got " + list);
+        }
+        return list;
+    }
+
     public static void that(boolean ok, String message) {
         if (!ok) {
             throw new ConfigException(message);

@@ -58,8 +58,11 @@ public final class ConfigLoader {
             try {
                 user = Json.MAPPER.readTree(file.toFile());
             } catch (JsonProcessingException e) {
-                throw new ConfigException(file + ": not valid JSON (line " + e.getLocation().getLineNr() + ": "
-                        + e.getOriginalMessage() + ")");
+                // A nesting-depth limit has no location.
+                String where = e.getLocation() == null ? "" : "line " + e.getLocation().getLineNr() + ": ";
+                throw new ConfigException(file + ": not valid JSON (" + where + e.getOriginalMessage()
+                        .replace("Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); ", "")
+                        + ")");
             }
             if (user == null || !user.isObject()) {
                 throw new ConfigException(file + ": a config must be a JSON object");

@@ -27,7 +27,7 @@ public record DataConfig(String images, String dir, int patch, int stride, List<
         Check.range("data.patch", patch, 2, 1024);
         Check.that(patch % 2 == 0, "data.patch must be even, got " + patch);
         Check.range("data.stride", stride, 0, 1 << 16);
-        holdout = List.copyOf(holdout == null ? List.of() : holdout);
+        holdout = List.copyOf(holdout == null ? List.of() : Check.noNulls("data.holdout", holdout));
         Check.range("data.flatStd", flatStd, 0.0, 2.0);
         Check.range("data.maxPatches", maxPatches, 0, Integer.MAX_VALUE);
     }

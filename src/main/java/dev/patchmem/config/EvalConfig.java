@@ -29,7 +29,7 @@ public record EvalConfig(int trainConditions, int heldoutConditions, int flatCon
         Check.range("eval.bins", bins, 1, 1 << 16);
         Check.positive("eval.binMax", binMax);
         Check.range("eval.rawSamples", rawSamples, 0, 1 << 16);
-        r2Times = List.copyOf(r2Times == null ? List.of() : r2Times);
+        r2Times = List.copyOf(r2Times == null ? List.of() : Check.noNulls("eval.r2Times", r2Times));
         for (int t : r2Times) {
             Check.range("eval.r2Times[]", t, 0, 100_000);
         }

@@ -23,13 +23,13 @@ public record ModelConfig(String preset, int channels, List<Integer> channelMult
         Check.range("model.channels", channels, 1, 4096);
         Check.present("model.channelMult", channelMult);
         Check.that(!channelMult.isEmpty(), "model.channelMult must list at least one level");
-        channelMult = List.copyOf(channelMult);
+        channelMult = List.copyOf(Check.noNulls("model.channelMult", channelMult));
+        Check.range("model.groups", groups, 1, 1024);
         for (int m : channelMult) {
             Check.range("model.channelMult[]", m, 1, 64);
             Check.that((channels * m) % groups == 0, "model.groups (" + groups + ") must divide every level width, "
                     + channels * m + " is not a multiple");
         }
         Check.range("model.resBlocks", resBlocks, 1, 16);
-        Check.range("model.groups", groups, 1, 1024);
     }
 }

@@ -220,6 +220,10 @@ public final class PatchSetBuilder {
                 flat += row.endsWith(",1") ? 1 : 0;
                 w.write(i + "," + row + "\n");
             }
+        } catch (IOException e) {
+            // A write error (a full disk) names the file.
+            throw new IOException(csv.getFileName() + ": " + (e.getMessage() == null ? e.getClass().getSimpleName()
+                    : e.getMessage()), e);
         }
         return flat;
     }

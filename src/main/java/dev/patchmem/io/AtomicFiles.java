@@ -34,9 +34,15 @@ public final class AtomicFiles {
     private AtomicFiles() {
     }
 
-    /** Writes {@code file} through {@code writer}: temporary sibling, fsync, atomic rename. */
+    /**
+     * Writes {@code file} through {@code writer}: temporary sibling, atomic rename. An I/O failure
+     * (a full disk, a read-only folder) is an error naming {@code file}.
+     */
     public static void write(Path file, Writer writer) throws IOException {
         Path abs = file.toAbsolutePath();
+        if (Files.isDirectory(abs)) {
+            throw new IOException(file + ": is a folder; the output needs a file name");
+        }
         Path parent = abs.getParent();
         Files.createDirectories(parent);
         Path tmp = parent.resolve("." + abs.getFileName() + ".tmp-" + ProcessHandle.current().pid());
@@ -46,10 +52,34 @@ public final class AtomicFiles {
                 writer.write(out);
             }
             move(tmp, abs);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(tmp);
+        } catch (IOException e) {
+            deleteQuietly(tmp, e);
+            throw named(abs, e);
+        } catch (RuntimeException e) {
+            deleteQuietly(tmp, e);
             throw e;
         }
+    }
+
+    // A failed cleanup (a read-only folder) must not hide the failure that caused it.
+    private static void deleteQuietly(Path p, Exception cause) {
+        try {
+            deleteTree(p);
+        } catch (IOException cleanup) {
+            cause.addSuppressed(cleanup);
+        }
+    }
+
+    /**
+     * {@code e} as an error naming {@code file}: a full disk or a file-size limit surfaces from a stream
+     * as a bare "No space left on device". Errors that name their path or have a type of their own
+     * are returned as they are.
+     */
+    public static IOException named(Path file, IOException e) {
+        if (e instanceof java.nio.file.FileSystemException || e.getClass() != IOException.class) {
+            return e;   // already names its path, or carries its own meaning
+        }
+        return new IOException(file + ": cannot write (" + e.getMessage() + ")", e);
     }
 
     /** Writes {@code text} as UTF-8 to {@code file}, atomically. */
@@ -60,10 +90,13 @@ public final class AtomicFiles {
     /**
      * Builds folder {@code dir} through {@code writer} in a temporary sibling and renames it into
      * place when the writer returns. An existing {@code dir} is replaced only after the new one is
-     * complete.
+     * complete; a file of that name is an error, never replaced.
      */
     public static void writeFolder(Path dir, FolderWriter writer) throws IOException {
         Path abs = dir.toAbsolutePath();
+        if (Files.exists(abs) && !Files.isDirectory(abs)) {
+            throw new IOException(dir + ": exists and is not a folder; results need a folder of their own");
+        }
         Files.createDirectories(abs.getParent());
         Path tmp = abs.resolveSibling("." + abs.getFileName() + ".tmp-" + ProcessHandle.current().pid());
         deleteTree(tmp);
@@ -80,7 +113,7 @@ public final class AtomicFiles {
                 move(tmp, abs);
             }
         } catch (IOException | RuntimeException e) {
-            deleteTree(tmp);
+            deleteQuietly(tmp, e);
             throw e;
         }
     }

@@ -10,6 +10,8 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -73,10 +75,19 @@ public final class Npy {
 
     /** Reads a float32 {@code .npy} file; any other content is an {@link NpyFormatException} naming the file. */
     public static NpyArray read(Path file) throws IOException {
+        return read(file, null);
+    }
+
+    /**
+     * As {@link #read(Path)}, also feeding every byte of the file to {@code digest} (may be null), so a
+     * caller can check a content hash without reading the file twice.
+     */
+    public static NpyArray read(Path file, MessageDigest digest) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new NpyFormatException(file, "missing");
         }
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream raw = Files.newInputStream(file);
+             InputStream in = digest == null ? raw : new DigestInputStream(raw, digest)) {
             return read(in, Files.size(file), file);
         }
     }

@@ -69,7 +69,11 @@ public final class NpyStreamWriter implements AutoCloseable {
     /** Writes the header and moves the file to its final name. */
     public void finish() throws IOException {
         flushBuffer();
-        out.close();
+        try {
+            out.close();
+        } catch (IOException e) {
+            throw AtomicFiles.named(file, e);
+        }
         long[] shape = new long[rowShape.length + 1];
         shape[0] = rows;
         System.arraycopy(rowShape, 0, shape, 1, rowShape.length);
@@ -91,7 +95,11 @@ public final class NpyStreamWriter implements AutoCloseable {
     }
 
     private void flushBuffer() throws IOException {
-        out.write(buf.array(), 0, buf.position());
+        try {
+            out.write(buf.array(), 0, buf.position());
+        } catch (IOException e) {
+            throw AtomicFiles.named(file, e);
+        }
         buf.clear();
     }
 

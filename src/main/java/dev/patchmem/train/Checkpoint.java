@@ -100,7 +100,13 @@ public record Checkpoint(Path dir, State state) {
         if (!Files.isRegularFile(manifest)) {
             throw new IOException(manifest + " missing: " + dir + " is not a complete checkpoint");
         }
-        JsonNode files = Json.MAPPER.readTree(manifest.toFile()).path("files");
+        JsonNode root;
+        try {
+            root = Json.MAPPER.readTree(manifest.toFile());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IOException(manifest + " is corrupt (not valid JSON: " + e.getOriginalMessage() + ")");
+        }
+        JsonNode files = root.path("files");
         for (String f : FILES) {
             Path p = dir.resolve(f);
             if (!Files.isRegularFile(p)) {
@@ -111,7 +117,12 @@ public record Checkpoint(Path dir, State state) {
                 throw new IOException(p + " is corrupt (checksum differs from " + manifest.getFileName() + ")");
             }
         }
-        return new Checkpoint(dir, Json.read(dir.resolve("state.json"), State.class));
+        State state = Json.read(dir.resolve("state.json"), State.class);
+        if (root.path("step").asInt(-1) != state.step()) {
+            throw new IOException(manifest + " is corrupt (step " + root.path("step") + ", state.json says "
+                    + state.step() + ")");
+        }
+        return new Checkpoint(dir, state);
     }
 
     public Map<String, NpyArray> model() throws IOException {

@@ -18,10 +18,12 @@ import java.util.Map;
  */
 public final class MetricsLog implements AutoCloseable {
 
+    private final Path file;
     private final BufferedWriter out;
 
     /** Opens {@code file} for appending after keeping only lines whose "step" is at most {@code keepUpTo}. */
     public MetricsLog(Path file, int keepUpTo) throws IOException {
+        this.file = file;
         if (Files.exists(file)) {
             List<String> kept = Files.readAllLines(file).stream().filter(l -> stepOf(l) <= keepUpTo).toList();
             AtomicFiles.writeString(file, kept.isEmpty() ? "" : String.join("\n", kept) + "\n");
@@ -41,10 +43,14 @@ public final class MetricsLog implements AutoCloseable {
 
     /** Appends one record and flushes it. */
     public void write(Map<String, Object> record) throws IOException {
-        out.write(Json.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
-                .writeValueAsString(record));
-        out.newLine();
-        out.flush();
+        try {
+            out.write(Json.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(record));
+            out.newLine();
+            out.flush();
+        } catch (IOException e) {
+            throw AtomicFiles.named(file, e);   // a full disk: name the log, not just the errno
+        }
     }
 
     @Override

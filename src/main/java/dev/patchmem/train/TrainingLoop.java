@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.patchmem.config.TrainConfig;
 import dev.patchmem.diffusion.NoiseStreams;
 import dev.patchmem.diffusion.Process;
+import dev.patchmem.io.AtomicFiles;
 import dev.patchmem.io.Hashes;
 import dev.patchmem.model.Network;
 import java.io.IOException;
@@ -68,6 +69,7 @@ public final class TrainingLoop {
     /** Trains from the newest checkpoint of the run (or from scratch) to {@code train.steps}. */
     public Result run() throws IOException {
         Path checkpoints = runDir.resolve("checkpoints");
+        AtomicFiles.cleanStale(checkpoints);       // a killed run's half-written checkpoint; only we write here
         Checkpoint.State resumed = restore(checkpoints);
         int start = resumed == null ? 0 : resumed.step();
         double wallBefore = resumed == null ? 0 : resumed.wallSeconds();

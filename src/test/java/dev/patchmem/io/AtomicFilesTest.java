@@ -86,6 +86,37 @@ class AtomicFilesTest {
     }
 
     @Test
+    void aFileWhereTheFolderGoesIsAnErrorAndStays() throws IOException {
+        Path f = tmp.resolve("out");
+        Files.writeString(f, "user data");
+        IOException e = assertThrows(IOException.class, () -> AtomicFiles.writeFolder(f, dir ->
+                Files.writeString(dir.resolve("a.txt"), "a")));
+        assertTrue(e.getMessage().contains(f + ": exists and is not a folder"), e.getMessage());
+        assertEquals("user data", Files.readString(f));
+        assertEquals(List.of(f), list(tmp));
+    }
+
+    @Test
+    void aFolderWhereTheFileGoesIsAnErrorAndStays() throws IOException {
+        Path d = Files.createDirectories(tmp.resolve("out.npy"));
+        Files.writeString(d.resolve("keep.txt"), "k");
+        IOException e = assertThrows(IOException.class, () -> AtomicFiles.writeString(d, "x"));
+        assertTrue(e.getMessage().contains(d + ": is a folder"), e.getMessage());
+        assertEquals(Map.of("keep.txt", "k"), contents(d));
+    }
+
+    @Test
+    void aBareWriteErrorNamesTheFile() {
+        Path f = tmp.resolve("x.npz");
+        // What a full disk looks like from an output stream: no path in the message.
+        IOException e = assertThrows(IOException.class, () -> AtomicFiles.write(f, out -> {
+            throw new IOException("No space left on device");
+        }));
+        assertEquals(f.toAbsolutePath() + ": cannot write (No space left on device)", e.getMessage());
+        assertEquals(List.of(), list(tmp));
+    }
+
+    @Test
     void cleanStaleRemovesOnlyTemporaries() throws IOException {
         Files.createDirectories(tmp.resolve(".set.tmp-123/sub"));
         Files.writeString(tmp.resolve(".x.npy.tmp-9"), "");
