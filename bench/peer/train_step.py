@@ -4,6 +4,7 @@ condition noise, forward, MSE on the x0 target, backward, global-norm clipping, 
     OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/peer/train_step.py --preset small --patch 32
 """
 import argparse
+import time
 
 import peer
 import torch
@@ -59,14 +60,16 @@ def main():
                 s.add_((q - s).mul_(1 - d))
         return loss_value
 
-    times = []
+    times, cpu = [], []
     for n in range(a.warmup + a.steps):
+        c0 = time.process_time()
         seconds, _ = peer.timed(lambda: step(n + 1))
         if n >= a.warmup:
             times.append(seconds * 1e3)
+            cpu.append((time.process_time() - c0) * 1e3)
     peer.emit({
         "preset": a.preset, "patch": p, "batch": b, "parameters": unet.count(net),
-        "stepMs": peer.median(times), "stepMsAll": times,
+        "stepMs": peer.median(times), "stepMsAll": times, "cpuMs": peer.median(cpu),
     })
 
 

@@ -19,7 +19,8 @@ import java.util.Map;
 /**
  * Everything {@code patchmem bench} measures, in one process so that ratios (distance job over
  * GEMM, DDPM over DDIM) are same-run ratios: training steps of the smoke config and a larger one,
- * sampler throughput, whether DDIM keeps the memorization of DDPM, and peak RSS.
+ * sampler throughput, whether DDIM keeps the memorization of DDPM, the evaluator's distance job
+ * against a plain GEMM of the same shape ({@link DistanceBench}), and peak RSS.
  * bench/run.sh puts these next to the PyTorch twins of bench/peer/.
  */
 public final class Bench {
@@ -36,15 +37,16 @@ public final class Bench {
      */
     public record Report(boolean quick, Machine machine, Map<String, Long> parameters,
                          List<TrainStepBench.Result> train, SamplerBench.Result sampler,
-                         MemorizationCheck.Result memorization, double peakRssMb, double wallSeconds) {
+                         MemorizationCheck.Result memorization, DistanceBench.Result distance, double peakRssMb,
+                         double wallSeconds) {
     }
 
     /** Sizes of a full run and of the seconds-long --quick smoke check. */
     record Sizes(int smokeWarmup, int smokeSteps, int largerPatch, int largerBatch, int largerWarmup, int largerSteps,
                  int samplerTimesteps, int ddimSteps, int samplerPatches, int memoPairs, int memoSteps,
-                 int memoPerCondition) {
-        static final Sizes FULL = new Sizes(3, 10, 32, 32, 2, 6, 1000, 50, 32, 8, 400, 4);
-        static final Sizes QUICK = new Sizes(1, 2, 16, 8, 1, 1, 100, 5, 4, 4, 3, 2);
+                 int memoPerCondition, int distM, int distN, int distD, int distBlock, int distReps) {
+        static final Sizes FULL = new Sizes(3, 10, 32, 32, 2, 6, 1000, 50, 32, 8, 400, 4, 1024, 65536, 3072, 8192, 3);
+        static final Sizes QUICK = new Sizes(1, 2, 16, 8, 1, 1, 100, 5, 4, 4, 3, 2, 64, 2048, 192, 512, 1);
     }
 
     private Bench() {
@@ -71,8 +73,10 @@ public final class Bench {
                 "train.emaDecay=0");
         MemorizationCheck.Result memorization = logged(log, "memorization", () -> MemorizationCheck.run(manager, memo,
                 z.memoPairs(), z.ddimSteps(), z.memoPerCondition()));
-        return new Report(quick, Machine.now(), parameters, train, sampler, memorization, Machine.peakRssMb(),
-                (System.nanoTime() - t0) / 1e9);
+        DistanceBench.Result distance = logged(log, "distance", () -> DistanceBench.run(manager, z.distM(), z.distN(),
+                z.distD(), z.distBlock(), 64, z.distReps(), 0));
+        return new Report(quick, Machine.now(), parameters, train, sampler, memorization, distance,
+                Machine.peakRssMb(), (System.nanoTime() - t0) / 1e9);
     }
 
     /** The smoke config with {@code preset}'s model (null keeps the smoke model) and {@code overrides}. */

@@ -10,6 +10,7 @@ import dev.patchmem.diffusion.NetworkDenoiser;
 import dev.patchmem.diffusion.NoiseSchedule;
 import dev.patchmem.diffusion.Process;
 import dev.patchmem.diffusion.Sampler;
+import dev.patchmem.eval.Memorization;
 import dev.patchmem.io.NpyArray;
 import dev.patchmem.model.UNet;
 import dev.patchmem.train.PairSource;
@@ -20,8 +21,8 @@ import java.util.Arrays;
 /**
  * Whether a few-step sampler keeps what the model memorized: a U-Net trained until it memorizes a
  * handful of pairs is sampled with DDPM over all T steps and with DDIM over a sub-sequence, and
- * each sample's nearest / second-nearest training distance ratio d1 / d2 is taken (memorized when
- * below 1/3, Gu et al. 2023). The pairs are random: HR uniform in [-1, 1], LR its 2 x 2 mean.
+ * each sample's nearest / second-nearest training distance ratio d1 / d2 is taken
+ * ({@link Memorization}: memorized below 1/3). The pairs are random: HR uniform in [-1, 1], LR its 2 x 2 mean.
  */
 public final class MemorizationCheck {
 
@@ -33,9 +34,6 @@ public final class MemorizationCheck {
     public record Result(int pairs, int patch, int trainSteps, double finalLoss, int perCondition, Sampled ddpm,
                          Sampled ddim) {
     }
-
-    /** d1 / d2 below this counts as memorized. */
-    static final double THRESHOLD = 1.0 / 3.0;
 
     private MemorizationCheck() {
     }
@@ -82,8 +80,8 @@ public final class MemorizationCheck {
             }
             double[] sorted = dist.clone();
             Arrays.sort(sorted);
-            ratios[r] = sorted[1] == 0 ? 1.0 : sorted[0] / sorted[1];
-            memorized += ratios[r] < THRESHOLD ? 1 : 0;
+            ratios[r] = Memorization.ratio(sorted[0], sorted[1]);
+            memorized += Memorization.memorized(ratios[r]) ? 1 : 0;
             own += nearest == r / perCondition ? 1 : 0;
         }
         String name = sampler instanceof Sampler.Ddpm ? "ddpm" : "ddim";

@@ -25,9 +25,11 @@ public final class TrainStepBench {
      * @param parameters U-Net parameter count
      * @param stepMs     median of the timed steps
      * @param stepMsAll  every timed step, in order
+     * @param cpuMs      median process CPU time of a step, all threads: less disturbed than wall time by
+     *                   other processes on the cores, but it counts the threads' spinning too
      */
     public record Result(String name, String preset, int patch, int batch, int timesteps, long parameters, int warmup,
-                         double stepMs, double[] stepMsAll) {
+                         double stepMs, double[] stepMsAll, double cpuMs) {
     }
 
     private TrainStepBench() {
@@ -45,15 +47,18 @@ public final class TrainStepBench {
             TrainingLoop loop = new TrainingLoop(net, process, cfg.train(), cfg.seed(), new PairSource.Arrays(hr, lr),
                     Path.of("unused-run-folder"), Json.text(cfg), m);
             double[] ms = new double[steps];
+            double[] cpu = new double[steps];
             for (int s = 0; s < warmup + steps; s++) {
                 long t0 = System.nanoTime();
+                double c0 = Stats.cpuMs();
                 loop.step(s);
                 if (s >= warmup) {
                     ms[s - warmup] = (System.nanoTime() - t0) / 1e6;
+                    cpu[s - warmup] = Stats.cpuMs() - c0;
                 }
             }
             return new Result(name, cfg.model().preset(), p, cfg.train().batchSize(), cfg.diffusion().timesteps(),
-                    net.params().count(), warmup, Stats.median(ms), ms);
+                    net.params().count(), warmup, Stats.median(ms), ms, Stats.median(cpu));
         }
     }
 }
