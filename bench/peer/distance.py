@@ -36,6 +36,27 @@ def search(samples, mu, blocks, block):
     return best_d.clamp_min_(0), best_i
 
 
+def run(m=1024, n=65536, d=3072, block=8192, reps=3):
+    """Median seconds of the blocked search and of the same-shape GEMM, interleaved, after one untimed round."""
+    torch.manual_seed(0)
+    train = torch.rand(n, d) * 2 - 1
+    samples = torch.rand(m, d) * 2 - 1
+    build_s, (mu, blocks) = peer.timed(lambda: build(train, block))
+    gemm_b = torch.rand(d, n) * 2 - 1
+    flops = 2.0 * m * n * d
+    dist, gemm = [], []
+    for r in range(-1, reps):
+        g, _ = peer.timed(lambda: torch.mm(samples, gemm_b))
+        s, _ = peer.timed(lambda: search(samples, mu, blocks, block))
+        if r >= 0:
+            gemm.append(g)
+            dist.append(s)
+    ds, gs = peer.median(dist), peer.median(gemm)
+    return {"m": m, "n": n, "d": d, "block": block, "buildSeconds": build_s,
+            "distanceSeconds": ds, "distanceGflops": flops / ds / 1e9, "gemmSeconds": gs,
+            "gemmGflops": flops / gs / 1e9, "fractionOfGemm": gs / ds, "distanceRuns": dist, "gemmRuns": gemm}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--m", type=int, default=1024)
@@ -46,23 +67,7 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     a = ap.parse_args()
     peer.setup(a.threads)
-    torch.manual_seed(0)
-    train = torch.rand(a.n, a.d) * 2 - 1
-    samples = torch.rand(a.m, a.d) * 2 - 1
-    build_s, (mu, blocks) = peer.timed(lambda: build(train, a.block))
-    gemm_b = torch.rand(a.d, a.n) * 2 - 1
-    flops = 2.0 * a.m * a.n * a.d
-    dist, gemm = [], []
-    for r in range(-1, a.reps):  # one untimed round first
-        g, _ = peer.timed(lambda: torch.mm(samples, gemm_b))
-        s, _ = peer.timed(lambda: search(samples, mu, blocks, a.block))
-        if r >= 0:
-            gemm.append(g)
-            dist.append(s)
-    ds, gs = peer.median(dist), peer.median(gemm)
-    peer.emit({"m": a.m, "n": a.n, "d": a.d, "block": a.block, "buildSeconds": build_s,
-               "distanceSeconds": ds, "distanceGflops": flops / ds / 1e9, "gemmSeconds": gs,
-               "gemmGflops": flops / gs / 1e9, "fractionOfGemm": gs / ds, "distanceRuns": dist, "gemmRuns": gemm})
+    peer.emit(run(a.m, a.n, a.d, a.block, a.reps))
 
 
 if __name__ == "__main__":

@@ -3,10 +3,15 @@
 import peer
 import unet
 
-if __name__ == "__main__":
-    peer.setup(2)
+
+def run():
     counts = {}
     for name in ("tiny", "small"):
         for p in (16, 32):
             counts["%s-p%d" % (name, p)] = unet.count(unet.UNet(peer.preset(name), p))
-    peer.emit({"parameters": counts})
+    return counts
+
+
+if __name__ == "__main__":
+    peer.setup(2)
+    peer.emit({"parameters": run()})

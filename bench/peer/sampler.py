@@ -39,6 +39,23 @@ def sample(net, ab, cond, patch, kind, steps):
     return x
 
 
+def run(preset="tiny", patch=16, timesteps=1000, ddim_steps=50, patches=32):
+    """Seconds of DDPM over all timesteps and of DDIM over ddim_steps, for `patches` samples."""
+    torch.manual_seed(0)
+    net = unet.UNet(peer.preset(preset), patch).eval()
+    ab = peer.cosine_alpha_bar(timesteps)
+    cond = torch.rand(patches, 3, patch // 2, patch // 2) * 2 - 1
+    out = {"preset": preset, "patch": patch, "timesteps": timesteps, "batch": patches}
+    with torch.no_grad():
+        sample(net, ab, cond, patch, "ddim", min(2, ddim_steps))  # warm-up
+        for kind, steps in (("ddpm", timesteps), ("ddim", ddim_steps)):
+            seconds, _ = peer.timed(lambda: sample(net, ab, cond, patch, kind, steps))
+            out[kind] = {"sampler": kind, "steps": steps, "patches": patches, "seconds": seconds,
+                         "patchesPerSecond": patches / seconds}
+    out["ddimSpeedup"] = out["ddpm"]["seconds"] / out["ddim"]["seconds"]
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--preset", default="tiny")
@@ -49,19 +66,7 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     a = ap.parse_args()
     peer.setup(a.threads)
-    torch.manual_seed(0)
-    net = unet.UNet(peer.preset(a.preset), a.patch).eval()
-    ab = peer.cosine_alpha_bar(a.timesteps)
-    cond = torch.rand(a.patches, 3, a.patch // 2, a.patch // 2) * 2 - 1
-    out = {"preset": a.preset, "patch": a.patch, "timesteps": a.timesteps, "batch": a.patches}
-    with torch.no_grad():
-        sample(net, ab, cond, a.patch, "ddim", min(2, a.ddim_steps))  # warm-up
-        for kind, steps in (("ddpm", a.timesteps), ("ddim", a.ddim_steps)):
-            seconds, _ = peer.timed(lambda: sample(net, ab, cond, a.patch, kind, steps))
-            out[kind] = {"sampler": kind, "steps": steps, "patches": a.patches, "seconds": seconds,
-                         "patchesPerSecond": a.patches / seconds}
-    out["ddimSpeedup"] = out["ddpm"]["seconds"] / out["ddim"]["seconds"]
-    peer.emit(out)
+    peer.emit(run(a.preset, a.patch, a.timesteps, a.ddim_steps, a.patches))
 
 
 if __name__ == "__main__":

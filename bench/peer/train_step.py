@@ -11,38 +11,27 @@ import torch
 import unet
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--preset", default="tiny")
-    ap.add_argument("--patch", type=int, default=16)
-    ap.add_argument("--batch", type=int, default=32)
-    ap.add_argument("--timesteps", type=int, default=100)
-    ap.add_argument("--pairs", type=int, default=256)
-    ap.add_argument("--warmup", type=int, default=5)
-    ap.add_argument("--steps", type=int, default=20)
-    ap.add_argument("--threads", type=int, default=2)
-    a = ap.parse_args()
-    peer.setup(a.threads)
+def run(preset="tiny", patch=16, batch=32, timesteps=100, pairs=256, warmup=3, steps=10):
+    """Median ms of `steps` training steps after `warmup` untimed ones, on random pairs."""
     torch.manual_seed(0)
-
-    p, b = a.patch, a.batch
-    net = unet.UNet(peer.preset(a.preset), p)
+    p, b = patch, batch
+    net = unet.UNet(peer.preset(preset), p)
     params = list(net.parameters())
     # TrainConfig defaults and configs/smoke.json: lr 2e-3, betas (0.9, 0.999), no weight decay,
     # clip at 1.0, EMA 0.999, sigma_aug 0.3.
     opt = torch.optim.AdamW(params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0)
     ema = [q.detach().clone() for q in params]
-    ab = torch.tensor(peer.cosine_alpha_bar(a.timesteps), dtype=torch.float32)
+    ab = torch.tensor(peer.cosine_alpha_bar(timesteps), dtype=torch.float32)
     sqrt_ab, sqrt_1mab = ab.sqrt(), (1 - ab).sqrt()
-    hr = torch.rand(a.pairs, 3, p, p) * 2 - 1
-    lr = torch.rand(a.pairs, 3, p // 2, p // 2) * 2 - 1
+    hr = torch.rand(pairs, 3, p, p) * 2 - 1
+    lr = torch.rand(pairs, 3, p // 2, p // 2) * 2 - 1
     clip, sigma_aug, decay = 1.0, 0.3, 0.999
 
     def step(n):
-        idx = torch.randint(0, a.pairs, (b,))
+        idx = torch.randint(0, pairs, (b,))
         x0, src = hr[idx], lr[idx]
         c = src + torch.randn_like(src) * sigma_aug
-        t = torch.randint(0, a.timesteps, (b,))
+        t = torch.randint(0, timesteps, (b,))
         eps = torch.randn_like(x0)
         xt = x0 * sqrt_ab[t].reshape(-1, 1, 1, 1) + eps * sqrt_1mab[t].reshape(-1, 1, 1, 1)
         opt.zero_grad(set_to_none=True)
@@ -61,16 +50,29 @@ def main():
         return loss_value
 
     times, cpu = [], []
-    for n in range(a.warmup + a.steps):
+    for n in range(warmup + steps):
         c0 = time.process_time()
         seconds, _ = peer.timed(lambda: step(n + 1))
-        if n >= a.warmup:
+        if n >= warmup:
             times.append(seconds * 1e3)
             cpu.append((time.process_time() - c0) * 1e3)
-    peer.emit({
-        "preset": a.preset, "patch": p, "batch": b, "parameters": unet.count(net),
-        "stepMs": peer.median(times), "stepMsAll": times, "cpuMs": peer.median(cpu),
-    })
+    return {"preset": preset, "patch": p, "batch": b, "timesteps": timesteps, "parameters": unet.count(net),
+            "warmup": warmup, "stepMs": peer.median(times), "stepMsAll": times, "cpuMs": peer.median(cpu)}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--preset", default="tiny")
+    ap.add_argument("--patch", type=int, default=16)
+    ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--timesteps", type=int, default=100)
+    ap.add_argument("--pairs", type=int, default=256)
+    ap.add_argument("--warmup", type=int, default=3)
+    ap.add_argument("--steps", type=int, default=10)
+    ap.add_argument("--threads", type=int, default=2)
+    a = ap.parse_args()
+    peer.setup(a.threads)
+    peer.emit(run(a.preset, a.patch, a.batch, a.timesteps, a.pairs, a.warmup, a.steps))
 
 
 if __name__ == "__main__":
