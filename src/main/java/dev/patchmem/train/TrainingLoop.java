@@ -96,8 +96,11 @@ public final class TrainingLoop {
         return new Result(cfg.steps(), loss, wall, progress.rate(cfg.steps()), last);
     }
 
-    /** One optimizer step; returns {loss, gradient norm before clipping}. */
-    double[] step(int step) {
+    /**
+     * One optimizer step (0-based {@code step}); returns {loss, gradient norm before clipping}.
+     * Public for the benchmark, which times it without checkpoints or logs.
+     */
+    public double[] step(int step) {
         try (NDManager sm = manager.newSubManager()) {
             Engine.getInstance().setRandomSeed((int) NoiseStreams.sampleSeed(seed, step, 0x7261696EL));
             // Draw the batch, augment the condition, noise the target.

@@ -1,0 +1,79 @@
+"""Times the PyTorch twin's training step, structured like TrainingLoop.step: batch gather,
+condition noise, forward, MSE on the x0 target, backward, global-norm clipping, AdamW, EMA.
+
+    OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/peer/train_step.py --preset small --patch 32
+"""
+import argparse
+import time
+
+import peer
+import torch
+import unet
+
+
+def run(preset="tiny", patch=16, batch=32, timesteps=100, pairs=256, warmup=3, steps=10):
+    """Median ms of `steps` training steps after `warmup` untimed ones, on random pairs."""
+    torch.manual_seed(0)
+    p, b = patch, batch
+    net = unet.UNet(peer.preset(preset), p)
+    params = list(net.parameters())
+    # TrainConfig defaults and configs/smoke.json: lr 2e-3, betas (0.9, 0.999), no weight decay,
+    # clip at 1.0, EMA 0.999, sigma_aug 0.3.
+    opt = torch.optim.AdamW(params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0)
+    ema = [q.detach().clone() for q in params]
+    ab = torch.tensor(peer.cosine_alpha_bar(timesteps), dtype=torch.float32)
+    sqrt_ab, sqrt_1mab = ab.sqrt(), (1 - ab).sqrt()
+    hr = torch.rand(pairs, 3, p, p) * 2 - 1
+    lr = torch.rand(pairs, 3, p // 2, p // 2) * 2 - 1
+    clip, sigma_aug, decay = 1.0, 0.3, 0.999
+
+    def step(n):
+        idx = torch.randint(0, pairs, (b,))
+        x0, src = hr[idx], lr[idx]
+        c = src + torch.randn_like(src) * sigma_aug
+        t = torch.randint(0, timesteps, (b,))
+        eps = torch.randn_like(x0)
+        xt = x0 * sqrt_ab[t].reshape(-1, 1, 1, 1) + eps * sqrt_1mab[t].reshape(-1, 1, 1, 1)
+        opt.zero_grad(set_to_none=True)
+        loss = (net(xt, t, c) - x0).square().mean()
+        loss.backward()
+        loss_value = loss.item()
+        norm = torch.stack([q.grad.square().sum() for q in params]).sum().item() ** 0.5
+        if norm > clip:
+            for q in params:
+                q.grad.mul_(clip / norm)
+        opt.step()
+        d = min(decay, (1.0 + n) / (10.0 + n))
+        with torch.no_grad():
+            for s, q in zip(ema, params):
+                s.add_((q - s).mul_(1 - d))
+        return loss_value
+
+    times, cpu = [], []
+    for n in range(warmup + steps):
+        c0 = time.process_time()
+        seconds, _ = peer.timed(lambda: step(n + 1))
+        if n >= warmup:
+            times.append(seconds * 1e3)
+            cpu.append((time.process_time() - c0) * 1e3)
+    return {"preset": preset, "patch": p, "batch": b, "timesteps": timesteps, "parameters": unet.count(net),
+            "warmup": warmup, "stepMs": peer.median(times), "stepMsAll": times, "cpuMs": peer.median(cpu)}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--preset", default="tiny")
+    ap.add_argument("--patch", type=int, default=16)
+    ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--timesteps", type=int, default=100)
+    ap.add_argument("--pairs", type=int, default=256)
+    ap.add_argument("--warmup", type=int, default=3)
+    ap.add_argument("--steps", type=int, default=10)
+    ap.add_argument("--threads", type=int, default=2)
+    a = ap.parse_args()
+    peer.setup(a.threads)
+    peer.emit(run(a.preset, a.patch, a.batch, a.timesteps, a.pairs, a.warmup, a.steps))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,64 @@
+package dev.patchmem.bench;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.patchmem.config.Json;
+import dev.patchmem.config.StudyConfig;
+import dev.patchmem.diffusion.NoiseSchedule;
+import dev.patchmem.diffusion.Process;
+import dev.patchmem.model.UNet;
+import dev.patchmem.train.PairSource;
+import dev.patchmem.train.TrainingLoop;
+import java.nio.file.Path;
+
+/**
+ * Milliseconds per step of the real training loop ({@link TrainingLoop#step}: batch gather,
+ * condition noise, forward, MSE, backward, global-norm clipping, AdamW, EMA) on synthetic pairs of
+ * the config's shapes. Pixel values do not change the work, so no patch set is needed.
+ */
+public final class TrainStepBench {
+
+    /**
+     * @param name       what the figure is called in the report ("smoke", "larger")
+     * @param parameters U-Net parameter count
+     * @param stepMs     median of the timed steps
+     * @param stepMsAll  every timed step, in order
+     * @param cpuMs      median process CPU time of a step, all threads: less disturbed than wall time by
+     *                   other processes on the cores, but it counts the threads' spinning too
+     */
+    public record Result(String name, String preset, int patch, int batch, int timesteps, long parameters, int warmup,
+                         double stepMs, double[] stepMsAll, double cpuMs) {
+    }
+
+    private TrainStepBench() {
+    }
+
+    /** Times {@code steps} steps after {@code warmup} untimed ones, on {@code pairs} random pairs. */
+    public static Result run(NDManager parent, String name, StudyConfig cfg, int pairs, int warmup, int steps) {
+        int p = cfg.data().patch();
+        try (NDManager m = parent.newSubManager(); UNet net = new UNet(m, cfg.model(), p, cfg.seed())) {
+            Engine.getInstance().setRandomSeed((int) cfg.seed());
+            NDArray hr = m.randomUniform(-1, 1, new Shape(pairs, 3, p, p));
+            NDArray lr = m.randomUniform(-1, 1, new Shape(pairs, 3, p / 2, p / 2));
+            Process process = new Process(NoiseSchedule.of(cfg.diffusion()), cfg.diffusion().prediction());
+            // step() reads neither the run folder nor the config text; run() would write there.
+            TrainingLoop loop = new TrainingLoop(net, process, cfg.train(), cfg.seed(), new PairSource.Arrays(hr, lr),
+                    Path.of("unused-run-folder"), Json.text(cfg), m);
+            double[] ms = new double[steps];
+            double[] cpu = new double[steps];
+            for (int s = 0; s < warmup + steps; s++) {
+                long t0 = System.nanoTime();
+                double c0 = Stats.cpuMs();
+                loop.step(s);
+                if (s >= warmup) {
+                    ms[s - warmup] = (System.nanoTime() - t0) / 1e6;
+                    cpu[s - warmup] = Stats.cpuMs() - c0;
+                }
+            }
+            return new Result(name, cfg.model().preset(), p, cfg.train().batchSize(), cfg.diffusion().timesteps(),
+                    net.params().count(), warmup, Stats.median(ms), ms, Stats.median(cpu));
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package dev.patchmem.cli;
+
+import ai.djl.ndarray.NDManager;
+import dev.patchmem.bench.Bench;
+import dev.patchmem.config.Json;
+import dev.patchmem.train.Devices;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code patchmem bench}: the speed figures of this installation, as JSON. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Time U-Net training steps, DDPM and DDIM sampling, the memorization of both samplers and "
+                + "peak RSS in one process; JSON on stdout or to --out.",
+                "bench/run.sh runs it alternately with the PyTorch twins of bench/peer/ and takes medians."})
+public final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--out", paramLabel = "FILE.json", description = "write the JSON here instead of stdout")
+    Path out;
+
+    @Option(names = "--quick", description = "small sizes: a seconds-long check that every section runs")
+    boolean quick;
+
+    @Option(names = "--device", defaultValue = "cpu", description = "auto, cpu or gpu (default ${DEFAULT-VALUE})")
+    String device;
+
+    @Override
+    public Integer call() throws Exception {
+        try (NDManager manager = NDManager.newBaseManager(Devices.pick(device))) {
+            Bench.Report report = Bench.run(manager, quick, System.err);
+            if (out != null) {
+                Json.write(out, report);
+                System.out.println(out);
+            } else {
+                System.out.println(Json.text(report));
+            }
+        }
+        return 0;
+    }
+}
