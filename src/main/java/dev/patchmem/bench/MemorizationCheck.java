@@ -48,7 +48,7 @@ public final class MemorizationCheck {
             PairSource data = new PairSource.Arrays(m.create(hr.data(), new Shape(hr.shape())),
                     m.create(lr.data(), new Shape(lr.shape())));
             // step() reads neither the run folder nor the config text; run() would write there.
-            TrainingLoop loop = new TrainingLoop(net, process, cfg.train(), cfg.seed(), data,
+            TrainingLoop loop = new TrainingLoop(java.util.List.of(net), process, cfg.train(), cfg.seed(), data,
                     Path.of("unused-run-folder"), Json.text(cfg), m);
             double loss = Double.NaN;
             for (int s = 0; s < cfg.train().steps(); s++) {

@@ -44,7 +44,7 @@ public final class TrainStepBench {
             NDArray lr = m.randomUniform(-1, 1, new Shape(pairs, 3, p / 2, p / 2));
             Process process = new Process(NoiseSchedule.of(cfg.diffusion()), cfg.diffusion().prediction());
             // step() reads neither the run folder nor the config text; run() would write there.
-            TrainingLoop loop = new TrainingLoop(net, process, cfg.train(), cfg.seed(), new PairSource.Arrays(hr, lr),
+            TrainingLoop loop = new TrainingLoop(java.util.List.of(net), process, cfg.train(), cfg.seed(), new PairSource.Arrays(hr, lr),
                     Path.of("unused-run-folder"), Json.text(cfg), m);
             double[] ms = new double[steps];
             double[] cpu = new double[steps];
