@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** {@code patchmem}: the one entry point; each subcommand is its own class in this package. */
 @Command(name = "patchmem", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Memorization in conditional diffusion models, checked against Gaussian kernel regression.",
-        subcommands = {DataCommand.class, TrainCommand.class, SampleCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DataCommand.class, TrainCommand.class, SampleCommand.class, ToyCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
