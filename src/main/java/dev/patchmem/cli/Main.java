@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "patchmem", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Memorization in conditional diffusion models, checked against Gaussian kernel regression.",
         subcommands = {DataCommand.class, TrainCommand.class, SampleCommand.class, KernelCommand.class,
-                EvaluateCommand.class, FiguresCommand.class, ReproduceCommand.class, BenchCommand.class,
+                EvaluateCommand.class, FiguresCommand.class, ReproduceCommand.class, ToyCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
