@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.patchmem.cli.DataCommandTest.Result;
 import dev.patchmem.config.Json;
 import dev.patchmem.io.Npy;
 import java.nio.file.Files;
@@ -27,7 +26,7 @@ class ToyCommandTest {
             "diffusion.timesteps=20", "train.batchSize=64", "train.warmupSteps=5", "train.logEvery=10",
             "sample.batch=1000");
 
-    private Result toy(String experiment, Path run, String... overrides) throws Exception {
+    private Cli.Result toy(String experiment, Path run, String... overrides) throws Exception {
         Path empty = tmp.resolve("empty.json");
         Files.writeString(empty, "{}");
         List<Object> args = new ArrayList<>(List.of("toy", experiment, "--config", empty, "--run", run, "--device",
@@ -44,7 +43,7 @@ class ToyCommandTest {
     @Test
     void phasesWritesEveryCheckpointsEvaluationAndARerunSkipsThem() throws Exception {
         Path run = tmp.resolve("phases");
-        Result r = toy("phases", run, "train.steps=40", "train.checkpointEvery=20", "phases.samples=300",
+        Cli.Result r = toy("phases", run, "train.steps=40", "train.checkpointEvery=20", "phases.samples=300",
                 "phases.freshSamples=1000");
         assertEquals(0, r.code(), r.err());
         for (String step : List.of("step-0000020", "step-0000040")) {
@@ -61,26 +60,26 @@ class ToyCommandTest {
         assertTrue(Files.exists(run.resolve("provenance.json")) && Files.exists(run.resolve("config.json")));
 
         FileTime before = Files.getLastModifiedTime(run.resolve("eval/step-0000020/summary.json"));
-        Result again = toy("phases", run, "train.steps=40", "train.checkpointEvery=20", "phases.samples=300",
+        Cli.Result again = toy("phases", run, "train.steps=40", "train.checkpointEvery=20", "phases.samples=300",
                 "phases.freshSamples=1000");
         assertEquals(0, again.code(), again.err());
         assertEquals(before, Files.getLastModifiedTime(run.resolve("eval/step-0000020/summary.json")));
         assertTrue(!again.err().contains("phases step-"), "nothing re-evaluated: " + again.err());
 
-        Result changed = toy("phases", run, "train.steps=40", "train.checkpointEvery=20", "phases.samples=301");
+        Cli.Result changed = toy("phases", run, "train.steps=40", "train.checkpointEvery=20", "phases.samples=301");
         assertEquals(1, changed.code());
         assertTrue(changed.err().contains("holds a different config"), changed.err());
     }
 
     @Test
     void dryRunPrintsTheResolvedConfigAndBadInputIsAOneLineError() throws Exception {
-        Result dry = DataCommandTest.patchmem("toy", "equivalence", "--dry-run", "--set", "equivalence.points=6");
+        Cli.Result dry = DataCommandTest.patchmem("toy", "equivalence", "--dry-run", "--set", "equivalence.points=6");
         assertEquals(0, dry.code(), dry.err());
         assertEquals(6, Json.MAPPER.readTree(dry.out()).path("equivalence").path("points").asInt());
 
-        Result unknown = DataCommandTest.patchmem("toy", "spirals");
+        Cli.Result unknown = DataCommandTest.patchmem("toy", "spirals");
         assertEquals(2, unknown.code());
-        Result badKey = DataCommandTest.patchmem("toy", "phases", "--dry-run", "--set", "phases.pointz=3");
+        Cli.Result badKey = DataCommandTest.patchmem("toy", "phases", "--dry-run", "--set", "phases.pointz=3");
         assertEquals(1, badKey.code());
         assertTrue(badKey.err().startsWith("patchmem toy: ") && badKey.err().contains("phases.pointz"), badKey.err());
         assertEquals(1, badKey.err().strip().lines().count(), badKey.err());
