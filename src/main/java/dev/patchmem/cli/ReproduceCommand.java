@@ -15,6 +15,11 @@ import dev.patchmem.figures.EvalRecords;
 import dev.patchmem.figures.Report;
 import dev.patchmem.figures.RunFigure;
 import dev.patchmem.figures.StudyFigures;
+import dev.patchmem.figures.ToyEquivalenceFigure;
+import dev.patchmem.figures.ToyPhasesFigure;
+import dev.patchmem.toy.EquivalenceJob;
+import dev.patchmem.toy.PhasesJob;
+import dev.patchmem.toy.ToyConfig;
 import dev.patchmem.io.AtomicFiles;
 import dev.patchmem.train.Checkpoint;
 import dev.patchmem.train.Devices;
@@ -52,8 +57,20 @@ public final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu (default ${DEFAULT-VALUE})")
     String device;
 
+    @Option(names = "--toy-phases", defaultValue = "configs/toy-phases.json",
+            description = "toy phases config (default ${DEFAULT-VALUE})")
+    String toyPhases;
+
+    @Option(names = "--toy-equivalence", defaultValue = "configs/toy-equivalence.json",
+            description = "toy equivalence config (default ${DEFAULT-VALUE})")
+    String toyEquivalence;
+
+    @Option(names = "--skip-toys", description = "leave out the two toy experiments")
+    boolean skipToys;
+
     private final long start = System.nanoTime();
-    private final List<String> stages = List.of("data", "train", "evaluate", "figures and report");
+    private final List<String> stages = List.of("data", "toy phases", "toy equivalence", "train", "evaluate",
+            "figures and report");
     private int stage;
 
     @Override
@@ -87,6 +104,23 @@ public final class ReproduceCommand implements Callable<Integer> {
         }
 
         try (NDManager manager = NDManager.newBaseManager(devices.get(0))) {
+            begin();                                                // toy phases
+            if (skipToys) {
+                done("skipped");
+            } else {
+                var r = new PhasesJob(toyConfig(toyPhases), dir.resolve("toy-phases"), manager, line -> { }).run();
+                done(r.allThreePhases() ? "all three phases seen" : "not all three phases seen: see its summary.json");
+            }
+            begin();                                                // toy equivalence
+            if (skipToys) {
+                done("skipped");
+            } else {
+                var r = new EquivalenceJob(toyConfig(toyEquivalence), dir.resolve("toy-equivalence"), manager,
+                        line -> { }).run();
+                done(r.targetMet() ? "TV target met for every sigma_aug and condition" : "TV target not met: see its"
+                        + " summary.json");
+            }
+
             begin();                                                // train
             // train.json comes after the final checkpoint; without it the job resumes and only writes it.
             if (Checkpoint.isComplete(run.resolve("checkpoints").resolve(Checkpoint.name(cfg.train().steps())))
@@ -124,13 +158,30 @@ public final class ReproduceCommand implements Callable<Integer> {
         appendix.put("Provenance", run.resolve("provenance.json"));
         Path report = dir.resolve("report.html");
         Map<String, String> numbers = Report.studyNumbers(EvalRecords.read(run));
-        Report.write(report, "patchmem: " + name, List.of(new Report.Section("Real patches, 2x upsampling", numbers,
-                drawn, run)), appendix);
+        List<Report.Section> sections = new ArrayList<>();
+        if (!skipToys) {
+            List<RunFigure.Drawn> toys = new ArrayList<>();
+            RunFigure.Drawn phases = ToyPhasesFigure.draw(dir.resolve("toy-phases"), dir.resolve("toy-phases/figures"));
+            RunFigure.Drawn equivalence = ToyEquivalenceFigure.draw(dir.resolve("toy-equivalence"),
+                    dir.resolve("toy-equivalence/figures"));
+            for (RunFigure.Drawn d : new RunFigure.Drawn[] {phases, equivalence}) {
+                if (d != null) {
+                    toys.add(d);
+                }
+            }
+            sections.add(new Report.Section("Toy experiments (2-D)", Map.of(), toys, dir));
+        }
+        sections.add(new Report.Section("Real patches, 2x upsampling", numbers, drawn, run));
+        Report.write(report, "patchmem: " + name, sections, appendix);
         Json.write(dir.resolve("reproduce.json"), Map.of("config", configFile.toString(), "seconds", elapsed(),
                 "numbers", numbers));
         done(drawn.size() + " figures");
         System.out.printf(Locale.ROOT, "report: %s (%.0f s in all)%n", report.toAbsolutePath(), elapsed());
         return 0;
+    }
+
+    private static ToyConfig toyConfig(String file) throws java.io.IOException {
+        return ConfigLoader.load(Home.resolve(file), ToyConfig.class, ToyConfig.DEFAULT, List.of());
     }
 
     private void begin() {

@@ -25,9 +25,22 @@ class ReproduceCommandTest {
             "train.warmupSteps=2", "diffusion.timesteps=20", "sample.steps=4", "eval.trainConditions=3",
             "eval.heldoutConditions=3", "eval.flatConditions=2", "eval.perCondition=2", "eval.r2Times=[5,15]");
 
-    static Object[] args(Path out, String... first) {
+    /** Tiny toy configs beside {@code out}: a few steps, few samples. */
+    static List<Object> toyConfigs(Path out) throws java.io.IOException {
+        Files.createDirectories(out.getParent());
+        Path phases = out.resolveSibling("toy-phases.json");
+        Files.writeString(phases, "{\"train\": {\"steps\": 20, \"checkpointEvery\": 10, \"batchSize\": 64},"
+                + " \"phases\": {\"samples\": 200, \"freshSamples\": 200}, \"sample\": {\"steps\": 10}}");
+        Path equivalence = out.resolveSibling("toy-equivalence.json");
+        Files.writeString(equivalence, "{\"train\": {\"steps\": 20, \"checkpointEvery\": 10, \"batchSize\": 64},"
+                + " \"equivalence\": {\"perCondition\": 200, \"sigmaAugs\": [0.3, 0.6]}, \"sample\": {\"steps\": 10}}");
+        return List.of("--toy-phases", phases.toString(), "--toy-equivalence", equivalence.toString());
+    }
+
+    static Object[] args(Path out, String... first) throws java.io.IOException {
         List<Object> a = new java.util.ArrayList<>(List.of((Object[]) first));
         a.addAll(List.of("--config", "configs/default.json", "--out", out.toString(), "--device", "cpu"));
+        a.addAll(toyConfigs(out));
         TINY.forEach(s -> {
             a.add("--set");
             a.add(s);
@@ -43,6 +56,8 @@ class ReproduceCommandTest {
         assertTrue(r.out().contains("report: "), r.out());
         Path report = out.resolve("report.html");
         String html = Files.readString(report);
+        assertTrue(html.contains("toy-phases/figures/toy-phases.png"), "toy phases figure in the report");
+        assertTrue(html.contains("toy-equivalence/figures/toy-equivalence-bars.png"), "toy equivalence in the report");
         for (String png : List.of("distances-train.png", "distances-flat.png", "memorization.png", "retrieval.png",
                 "r2.png")) {
             Path f = out.resolve("study/figures").resolve(png);

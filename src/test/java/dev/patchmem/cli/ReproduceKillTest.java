@@ -65,7 +65,7 @@ class ReproduceKillTest {
         assertEquals(List.of(), TestFiles.temporaries(killed), "no temporaries left");
     }
 
-    private static List<String> reproduce(Path out) {
+    private static List<String> reproduce(Path out) throws java.io.IOException {
         return TestFiles.patchmem(java.util.Arrays.stream(ReproduceCommandTest.args(out, "reproduce"))
                 .map(Object::toString).toArray(String[]::new));
     }
