@@ -45,7 +45,8 @@ public final class Bench {
     record Sizes(int smokeWarmup, int smokeSteps, int largerPatch, int largerBatch, int largerWarmup, int largerSteps,
                  int samplerTimesteps, int ddimSteps, int samplerPatches, int memoPairs, int memoSteps,
                  int memoPerCondition, int distM, int distN, int distD, int distBlock, int distReps) {
-        static final Sizes FULL = new Sizes(3, 10, 32, 32, 2, 6, 1000, 50, 32, 8, 400, 4, 1024, 65536, 3072, 8192, 3);
+        // Warm-up: the JVM compiles DJL's call paths during the first steps.
+        static final Sizes FULL = new Sizes(10, 20, 32, 32, 4, 8, 1000, 50, 32, 8, 400, 4, 1024, 65536, 3072, 8192, 3);
         static final Sizes QUICK = new Sizes(1, 2, 16, 8, 1, 1, 100, 5, 4, 4, 3, 2, 64, 2048, 192, 512, 1);
     }
 
