@@ -76,6 +76,14 @@ peer() {
     --threads "$threads"
 }
 
+# Same layers in the same order: the twin, loaded with the Java U-Nets' weights, must give their outputs.
+echo "bench/run.sh: twin check" >&2
+java -cp "$jar" dev.patchmem.bench.TwinDump "$raw/twin" 2>/dev/null
+if ! "$python" "$home/bench/peer/twin_check.py" "$raw/twin" > "$raw/twin.json"; then
+  echo "bench/run.sh: the PyTorch twin does not reproduce the Java U-Net; see $raw/twin.json" >&2
+  exit 1
+fi
+
 for ((r = 1; r <= repeats; r++)); do
   if ((r % 2 == 1)); then
     djl "$r"

@@ -98,6 +98,8 @@ def main():
         return med([x / y for x, y in zip(train(djl, name, "stepMs"), train(pt, name, "stepMs"))])
 
     load = loads(a.raw)
+    twin_file = os.path.join(a.raw, "twin.json")
+    twin = json.load(open(twin_file, encoding="utf-8"))["twin"] if os.path.exists(twin_file) else None
     m = djl[0]["machine"]
     result = {
         "command": a.command,
@@ -113,6 +115,8 @@ def main():
         "ddim_memorized_fraction": j["memorization"]["ddimMemorizedFraction"],
         "parameters_equal": djl[0]["parameters"] == pt[0]["parameters"],
         "parameters": {"djl": djl[0]["parameters"], "pytorch": pt[0]["parameters"]},
+        "twin_max_abs_diff": max(t["maxAbsDiff"] for t in twin.values()) if twin else None,
+        "twin": twin,
         "repeats": len(djl),
         "settings": json.loads(a.settings),
         "machine": {

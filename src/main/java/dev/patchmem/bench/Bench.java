@@ -42,11 +42,13 @@ public final class Bench {
     }
 
     /** Sizes of a full run and of the seconds-long --quick smoke check. */
-    record Sizes(int smokeWarmup, int smokeSteps, int largerPatch, int largerBatch, int largerWarmup, int largerSteps,
+    record Sizes(int smokeBatch, int smokeWarmup, int smokeSteps, int largerPatch, int largerBatch, int largerWarmup, int largerSteps,
                  int samplerTimesteps, int ddimSteps, int samplerPatches, int memoPairs, int memoSteps,
                  int memoPerCondition, int distM, int distN, int distD, int distBlock, int distReps) {
-        static final Sizes FULL = new Sizes(3, 10, 32, 32, 2, 6, 1000, 50, 32, 8, 400, 4, 1024, 65536, 3072, 8192, 3);
-        static final Sizes QUICK = new Sizes(1, 2, 16, 8, 1, 1, 100, 5, 4, 4, 3, 2, 64, 2048, 192, 512, 1);
+        // Warm-up: the JVM compiles DJL's call paths during the first steps.
+        static final Sizes FULL = new Sizes(32, 10, 20, 32, 32, 4, 8, 1000, 50, 32, 8, 400, 4, 1024, 65536, 3072, 8192,
+                3);
+        static final Sizes QUICK = new Sizes(8, 1, 1, 16, 8, 1, 1, 20, 2, 2, 2, 2, 1, 64, 2048, 192, 512, 1);
     }
 
     private Bench() {
@@ -58,17 +60,19 @@ public final class Bench {
         long t0 = System.nanoTime();
         Map<String, Long> parameters = parameterCounts(manager);
         List<TrainStepBench.Result> train = new ArrayList<>();
-        StudyConfig smoke = config(null);
+        StudyConfig smoke = config(null, "train.batchSize=" + z.smokeBatch());
         train.add(logged(log, "train smoke", () -> TrainStepBench.run(manager, "smoke", smoke, 256, z.smokeWarmup(),
                 z.smokeSteps())));
         StudyConfig larger = config(LARGER_PRESET, "data.patch=" + z.largerPatch(),
                 "train.batchSize=" + z.largerBatch(), "diffusion.timesteps=1000");
         train.add(logged(log, "train larger", () -> TrainStepBench.run(manager, "larger", larger, 256,
                 z.largerWarmup(), z.largerSteps())));
-        StudyConfig sampling = config(null, "diffusion.timesteps=" + z.samplerTimesteps());
+        StudyConfig sampling = config(null, "diffusion.timesteps=" + z.samplerTimesteps(),
+                "sample.steps=" + z.ddimSteps());
         SamplerBench.Result sampler = logged(log, "sampler", () -> SamplerBench.run(manager, sampling, z.ddimSteps(),
                 z.samplerPatches()));
         StudyConfig memo = config(null, "data.patch=8", "diffusion.timesteps=" + z.samplerTimesteps(),
+                "sample.steps=" + z.ddimSteps(),
                 "train.steps=" + z.memoSteps(), "train.lr=0.003", "train.warmupSteps=5", "train.sigmaAug=0.1",
                 "train.emaDecay=0");
         MemorizationCheck.Result memorization = logged(log, "memorization", () -> MemorizationCheck.run(manager, memo,

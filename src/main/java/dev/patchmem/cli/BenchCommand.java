@@ -1,6 +1,8 @@
 package dev.patchmem.cli;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
 import dev.patchmem.bench.Bench;
 import dev.patchmem.config.Json;
 import dev.patchmem.train.Devices;
@@ -25,9 +27,22 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "cpu", description = "auto, cpu or gpu (default ${DEFAULT-VALUE})")
     String device;
 
+    @Option(names = "--threads", paramLabel = "N",
+            description = "libtorch intra-op threads while benchmarking (default: the engine's, e.g. from"
+                    + " -Dai.djl.pytorch.num_threads)")
+    Integer threads;
+
     @Override
     public Integer call() throws Exception {
-        try (NDManager manager = NDManager.newBaseManager(Devices.pick(device))) {
+        if (threads != null && threads < 1) {
+            throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
+        }
+        Device dev = Devices.pick(device);
+        int before = JniUtils.getNumThreads();
+        try (NDManager manager = NDManager.newBaseManager(dev)) {
+            if (threads != null) {
+                JniUtils.setNumThreads(threads);
+            }
             Bench.Report report = Bench.run(manager, quick, System.err);
             if (out != null) {
                 Json.write(out, report);
@@ -35,6 +50,8 @@ public final class BenchCommand implements Callable<Integer> {
             } else {
                 System.out.println(Json.text(report));
             }
+        } finally {
+            JniUtils.setNumThreads(before);
         }
         return 0;
     }

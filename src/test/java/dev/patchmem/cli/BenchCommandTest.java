@@ -22,13 +22,15 @@ class BenchCommandTest {
     @Test
     void quickBenchWritesEverySectionWithPositiveFiniteFigures() throws Exception {
         Path out = tmp.resolve("bench.json");
-        Cli.Result r = Cli.patchmem("bench", "--quick", "--out", out);
+        // One thread: on a machine shared with other jobs, OpenMP's spinning threads make every parallel
+        // region wait for a descheduled peer, and this checks the plumbing, not the speed.
+        Cli.Result r = Cli.patchmem("bench", "--quick", "--threads", 1, "--out", out);
         assertEquals(0, r.code(), r.err());
         JsonNode j = Json.MAPPER.readTree(out.toFile());
 
         assertTrue(j.get("quick").asBoolean());
         assertTrue(j.at("/machine/cores").asInt() >= 1);
-        assertTrue(j.at("/machine/threads").asInt() >= 1);
+        assertEquals(1, j.at("/machine/threads").asInt());
         assertTrue(!j.at("/machine/cpuModel").asText().isEmpty());
         // The tiny preset's hand count (UNetTest), the same at every patch size.
         assertEquals(160_707, j.at("/parameters/tiny-p16").asLong());
