@@ -83,8 +83,10 @@ public final class ReproduceCommand implements Callable<Integer> {
         StudyConfig cfg = ConfigLoader.load(configFile, StudyConfig.class, StudyConfig.DEFAULT, all);
         List<Device> devices = Devices.all(device);                 // a bad --device fails before any work
         Files.createDirectories(dir);
-        AtomicFiles.cleanStale(dir);                                // a killed run's half-built patch set
         Path run = dir.resolve("study");
+        for (Path d : List.of(dir, dir.resolve("data"), run, run.resolve("eval"), run.resolve("figures"))) {
+            AtomicFiles.cleanStale(d);                              // a killed run's half-written files; ours alone
+        }
 
         begin();                                                    // data
         Path data = dir.resolve("data");

@@ -71,7 +71,8 @@ class BadInputTest {
     }
 
     /** A bad command line, its exit code and what its one error line must contain. */
-    record Case(String label, Function<Fixtures, List<Object>> args, int code, Function<Fixtures, List<Object>> culprits) {
+    record Case(String label, Function<Fixtures, List<Object>> args, int code,
+                Function<Fixtures, List<Object>> culprits) {
         @Override
         public String toString() {
             return label;

@@ -83,7 +83,8 @@ class CorruptionTest {
                         data.resolve("lr.npy"), "--per-condition", 1, "--seed", 0, "--out", copy.resolve("s.npy"),
                         "--device", "cpu"), culprit);
                 assertOneLineError(Cli.patchmem("evaluate", "--run", copy, "--device", "cpu"), culprit);
-                assertTrue(Files.notExists(copy.resolve("s.npy")) && Files.notExists(copy.resolve("eval/step-0000002")));
+                assertTrue(Files.notExists(copy.resolve("s.npy")), "no samples");
+                assertTrue(Files.notExists(copy.resolve("eval/step-0000002")), "no evaluation");
             }
         }
     }

@@ -143,7 +143,8 @@ class ReproduceKillTest {
     }
 
     private static String lastStage(Path log) throws Exception {
-        List<String> lines = Files.readAllLines(log, java.nio.charset.StandardCharsets.ISO_8859_1).stream().filter(l -> l.matches("\\[\\d/4 .*")).toList();
+        List<String> lines = Files.readAllLines(log, java.nio.charset.StandardCharsets.ISO_8859_1).stream()
+                .filter(l -> l.matches("\\[\\d/4 .*")).toList();
         return lines.isEmpty() ? "starting" : lines.get(lines.size() - 1);
     }
 }

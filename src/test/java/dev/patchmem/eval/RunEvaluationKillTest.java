@@ -48,7 +48,8 @@ class RunEvaluationKillTest {
                 "eval.trainConditions=3", "eval.heldoutConditions=3", "eval.flatConditions=2", "eval.perCondition=2",
                 "sample.steps=5", "eval.r2Times=[5,25]", "train.sigmaAug=0.5")));
         trained = tmp.resolve("trained");
-        assertEquals(0, Main.run("train", "--config", config.toString(), "--run", trained.toString(), "--device", "cpu"));
+        assertEquals(0, Main.run("train", "--config", config.toString(), "--run", trained.toString(), "--device",
+                "cpu"));
         reference = tmp.resolve("reference");
         TestFiles.copyTree(trained, reference);
         Path log = tmp.resolve("reference.log");
@@ -139,7 +140,7 @@ class RunEvaluationKillTest {
             for (String set : SETS) {
                 for (String f : List.of("samples.npy", "histograms.npy")) {
                     assertArrayEquals(Npy.read(ea.resolve(set).resolve(f)).data(),
-                            Npy.read(eb.resolve(set).resolve(f)).data(), step + "/" + set + "/" + f + " (" + context + ")");
+                            Npy.read(eb.resolve(set).resolve(f)).data(), step + "/" + set + "/" + f + ", " + context);
                 }
                 assertEquals(Files.readString(ea.resolve(set).resolve("nearest.csv")),
                         Files.readString(eb.resolve(set).resolve("nearest.csv")), step + "/" + set);
