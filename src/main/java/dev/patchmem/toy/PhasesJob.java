@@ -150,21 +150,21 @@ public final class PhasesJob {
 
     /**
      * The phase of a checkpoint: memorized at {@code memorizedFraction} or more memorized samples;
-     * generalizing when the log-likelihood is within tolerance of p_true's and few samples are
-     * memorized; under-fit when it is below; memorizing when it is close but many samples are copies.
+     * memorizing above {@code generalizingMaxMemorized}; otherwise under-fit when the log-likelihood
+     * is more than the tolerance below p_true's, generalizing when within it, other when above it.
      */
     static Phase classify(double logLik, double memorized, Reference ref, ToyConfig.Phases p) {
         if (memorized >= p.memorizedFraction()) {
             return Phase.MEMORIZED;
         }
+        if (memorized > p.generalizingMaxMemorized()) {
+            return Phase.MEMORIZING;
+        }
         double gap = logLik - ref.freshLogLikelihood();
         if (gap < -p.loglikTolerance()) {
             return Phase.UNDERFIT;
         }
-        if (Math.abs(gap) <= p.loglikTolerance()) {
-            return memorized <= p.generalizingMaxMemorized() ? Phase.GENERALIZING : Phase.MEMORIZING;
-        }
-        return memorized > p.generalizingMaxMemorized() ? Phase.MEMORIZING : Phase.OTHER;
+        return gap <= p.loglikTolerance() ? Phase.GENERALIZING : Phase.OTHER;
     }
 
     private Map<String, Object> summary(Reference ref, List<Point> points, boolean all, double trainSeconds,

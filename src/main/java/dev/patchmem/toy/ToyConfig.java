@@ -22,7 +22,8 @@ import java.util.List;
  * @param seed        seeds the data, initialisation, training noise and evaluation samples (default 0)
  * @param mlp         the denoiser network
  * @param diffusion   forward process (default T = 100, cosine, eps prediction)
- * @param train       optimisation and checkpoints (the defaults of FEASIBILITY.md's toy prototype)
+ * @param train       optimisation and checkpoints (default: what configs/toy-equivalence.json uses; Adam
+ *                    without weight decay or clipping, cosine decay of lr 3e-3, batch 1024, EMA 0.999)
  * @param sample      sampler of the evaluation (default ancestral DDPM over all T steps, EMA weights)
  * @param phases      the unconditional three-phase experiment
  * @param equivalence the conditional kernel-regression experiment
@@ -32,8 +33,8 @@ public record ToyConfig(long seed, MlpConfig mlp, DiffusionConfig diffusion, Tra
 
     public static final ToyConfig DEFAULT = new ToyConfig(0, MlpConfig.DEFAULT,
             new DiffusionConfig(100, DiffusionConfig.Schedule.COSINE, DiffusionConfig.Prediction.EPS, 1e-4, 0.02),
-            new TrainConfig(10_000, 256, 1e-3, TrainConfig.LrSchedule.COSINE, 100, 0.0, 0.9, 0.999, 0.0, 0.999, 0.0,
-                    2000, 0, 100),
+            new TrainConfig(10_000, 1024, 3e-3, TrainConfig.LrSchedule.COSINE, 100, 0.0, 0.9, 0.999, 0.0, 0.999, 0.0,
+                    2500, 0, 100),
             new SampleConfig(SampleConfig.Sampler.DDPM, 0, 0.0, true, 4000), Phases.DEFAULT, Equivalence.DEFAULT);
 
     public ToyConfig {
@@ -134,10 +135,10 @@ public record ToyConfig(long seed, MlpConfig mlp, DiffusionConfig diffusion, Tra
      *
      * @param points          training pairs N, >= 2 (default 8)
      * @param radius          radius of the circle (default 1)
-     * @param sigmaAugs       condition-noise scales, one sub-run each, distinct (default 0.15, 0.3, 0.6:
-     *                        about 0.2, 0.4 and 0.8 of the neighbour spacing 0.765 of 8 unit-circle points)
+     * @param sigmaAugs       condition-noise scales, one sub-run each, distinct (default 0.2, 0.3, 0.6:
+     *                        about 0.26, 0.39 and 0.78 of the neighbour spacing 0.765 of 8 unit-circle points)
      * @param conditions      new conditions x'_src, 2-D points (default: four points between neighbours,
-     *                        at most 2.6 sigma of the smallest sigmaAug from a training condition)
+     *                        at most 1.9 sigma of the smallest sigmaAug from a training condition)
      * @param perCondition    samples per condition and evaluated checkpoint (default 4000)
      * @param targetTv        TV the last checkpoint should reach for every condition (default 0.03)
      * @param noiseReplicates multinomial replicates of the sampling-noise baseline (default 400)
@@ -145,7 +146,7 @@ public record ToyConfig(long seed, MlpConfig mlp, DiffusionConfig diffusion, Tra
     public record Equivalence(int points, double radius, List<Double> sigmaAugs, List<List<Double>> conditions,
                               int perCondition, double targetTv, int noiseReplicates) {
 
-        public static final Equivalence DEFAULT = new Equivalence(8, 1.0, List.of(0.15, 0.3, 0.6),
+        public static final Equivalence DEFAULT = new Equivalence(8, 1.0, List.of(0.2, 0.3, 0.6),
                 List.of(List.of(0.883, 0.283), List.of(-0.354, 0.854), List.of(-0.958, -0.223),
                         List.of(0.318, -0.868)), 4000, 0.03, 400);
 
