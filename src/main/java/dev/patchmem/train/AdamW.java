@@ -45,12 +45,16 @@ public final class AdamW {
         double c1 = 1 - Math.pow(beta1, count);
         double c2 = 1 - Math.pow(beta2, count);
         float lrCorrected = (float) (lr * Math.sqrt(c2) / c1);
+        // Without weight decay the decoupled branch of the kernel, w -= lr * 0 * w, is an exact no-op that
+        // costs three tensor ops per parameter; the coupled branch adds 0 * w to the gradient (exact too)
+        // in one. A negative clip skips the kernel's clamp, which at Float.MAX_VALUE changed no finite value.
+        boolean decoupled = weightDecay != 0;
         for (Map.Entry<String, NDArray> e : params.arrays().entrySet()) {
             String k = e.getKey();
             NDArray w = e.getValue();
             w.getNDArrayInternal().adamUpdate(new NDList(w, grads.get(k), m.get(k), v.get(k)), new NDList(w),
-                    (float) lr, lrCorrected, (float) weightDecay, (float) gradScale, Float.MAX_VALUE,
-                    (float) beta1, (float) beta2, (float) eps, false, true);
+                    (float) lr, lrCorrected, (float) weightDecay, (float) gradScale, -1f,
+                    (float) beta1, (float) beta2, (float) eps, false, decoupled);
         }
     }
 

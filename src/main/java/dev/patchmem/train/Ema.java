@@ -26,10 +26,15 @@ public final class Ema {
     /** Folds the parameters after update number {@code n} (1-based) into the shadows. */
     public void update(Params params, long n) {
         double d = Math.min(decay, (1.0 + n) / (10.0 + n));
-        for (Map.Entry<String, NDArray> e : params.arrays().entrySet()) {
-            NDArray s = shadow.get(e.getKey());
-            try (NDArray delta = e.getValue().sub(s)) {
-                s.addi(delta.muli(1 - d));
+        // One float32 scalar for all parameters: muli(Number) would create and convert one per parameter,
+        // to the same float32 factor.
+        NDArray any = shadow.values().iterator().next();
+        try (NDArray k = any.getManager().create((float) (1 - d))) {
+            for (Map.Entry<String, NDArray> e : params.arrays().entrySet()) {
+                NDArray s = shadow.get(e.getKey());
+                try (NDArray delta = e.getValue().sub(s)) {
+                    s.addi(delta.muli(k));
+                }
             }
         }
     }
