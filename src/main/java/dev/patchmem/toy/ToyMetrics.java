@@ -1,5 +1,6 @@
 package dev.patchmem.toy;
 
+import dev.patchmem.eval.Memorization;
 import dev.patchmem.io.NpyArray;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -10,9 +11,6 @@ import java.util.SplittableRandom;
  * the total variation that sampling noise alone gives a perfect model.
  */
 public final class ToyMetrics {
-
-    /** A sample is memorized when d1 / d2 is below this (Gu et al. 2023, "On Memorization in Diffusion Models"). */
-    public static final double MEMORIZED_RATIO = 1.0 / 3.0;
 
     private ToyMetrics() {
     }
@@ -32,9 +30,9 @@ public final class ToyMetrics {
             return i1.length;
         }
 
-        /** Whether sample {@code s} is memorized: d1 / d2 < 1/3. */
+        /** Whether sample {@code s} is memorized: d1 / d2 < 1/3, by the rule of the patch evaluator. */
         public boolean memorized(int s) {
-            return d1[s] < MEMORIZED_RATIO * d2[s];
+            return Memorization.memorized(Memorization.ratio(d1[s], d2[s]));
         }
 
         /** Fraction of samples in [from, to) that are memorized. */
@@ -52,7 +50,11 @@ public final class ToyMetrics {
         }
     }
 
-    /** Nearest and second-nearest training rows of every sample, by brute force (toy sizes). */
+    /**
+     * Nearest and second-nearest training rows of every sample, by brute force in double (toy sizes:
+     * a few thousand 2-D samples against tens of points; ties go to the lower index, as in the patch
+     * evaluator's blocked search).
+     */
     public static Nearest nearest(NpyArray samples, NpyArray train) {
         int d = train.rowSize();
         if (samples.rowSize() != d) {
