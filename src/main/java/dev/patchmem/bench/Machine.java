@@ -2,6 +2,7 @@ package dev.patchmem.bench;
 
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
+import dev.patchmem.io.ProcStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,16 +33,7 @@ public record Machine(String cpuModel, int cores, String os, String java, String
 
     /** Peak resident set of this process in MiB (VmHWM of /proc/self/status), NaN where there is none. */
     public static double peakRssMb() {
-        return statusKb("VmHWM:") / 1024.0;
-    }
-
-    private static double statusKb(String key) {
-        for (String line : lines(Path.of("/proc/self/status"))) {
-            if (line.startsWith(key)) {
-                return Double.parseDouble(line.substring(key.length()).trim().split("\\s+")[0]);
-            }
-        }
-        return Double.NaN;
+        return ProcStatus.peakResidentMb();
     }
 
     private static String readCpuModel() {

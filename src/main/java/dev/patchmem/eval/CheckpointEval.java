@@ -18,10 +18,11 @@ import java.util.Map;
  *                        or with sigma_aug = 0)
  * @param r2              network against closed-form x0 predictions (null when not computed)
  * @param seconds         wall time of this evaluation
+ * @param rssMb           resident set of the evaluating process when this checkpoint was done, MiB
  */
 public record CheckpointEval(int step, String checkpoint, String configHash, String datasetHash, String sampler,
                              String weights, Map<String, SetResult> sets, RetrievalResult retrieval, R2Result r2,
-                             double seconds) {
+                             double seconds, double rssMb) {
 
     /**
      * @param conditions        Q

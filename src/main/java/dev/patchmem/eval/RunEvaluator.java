@@ -16,6 +16,7 @@ import dev.patchmem.io.AtomicFiles;
 import dev.patchmem.io.Hashes;
 import dev.patchmem.io.Npy;
 import dev.patchmem.io.NpyArray;
+import dev.patchmem.io.ProcStatus;
 import dev.patchmem.kernel.ClosedFormDenoiser;
 import dev.patchmem.kernel.PosteriorWeights;
 import dev.patchmem.kernel.TrainingPairs;
@@ -143,7 +144,7 @@ public final class RunEvaluator implements AutoCloseable {
         }
         CheckpointEval eval = new CheckpointEval(state.step(), ck.toString(), state.configHash(),
                 train.info().contentHash(), sampler.toString(), cfg.sample().ema() ? "ema" : "raw", results, retrieval,
-                r2, (System.nanoTime() - t0) / 1e9);
+                r2, (System.nanoTime() - t0) / 1e9, Math.round(ProcStatus.residentMb() * 10) / 10.0);
         write(ck, eval, samples, nearest, weights);
         return eval;
     }

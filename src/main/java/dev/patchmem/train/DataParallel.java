@@ -4,13 +4,10 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import dev.patchmem.model.Network;
-import java.util.LinkedHashMap;
+import dev.patchmem.model.Params;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Data parallelism over replicas of one network, one per device: the batch is split, each replica
@@ -82,38 +79,26 @@ public final class DataParallel {
     }
 
     /**
-     * The summed gradients on the main replica's device, owned by {@code m}; the other replicas'
-     * gradients are zeroed.
+     * The gradients summed over the replicas as one vector laid out as {@link Params#flat()}, on the
+     * main replica's device and owned by {@code m}; every replica's own gradients are zeroed.
      */
-    public Map<String, NDArray> gradients(NDManager m) {
-        Map<String, NDArray> grads = new LinkedHashMap<>();
-        ai.djl.Device d = device(main());
-        main().params().arrays().forEach((k, w) -> {
-            NDArray g = w.getGradient();
-            g.attach(m);
-            grads.put(k, g);
-        });
+    public NDArray gradient(NDManager m) {
+        NDArray grad = main().params().flatGradient(m);
+        ai.djl.Device d = grad.getDevice();
         for (Network other : replicas.subList(1, replicas.size())) {
-            other.params().arrays().forEach((k, w) -> {
-                NDArray g = w.getGradient();
-                g.attach(m);
-                NDArray moved = g.toDevice(d, false);
-                grads.put(k, grads.get(k).add(moved));
-                JniUtils.zeroGrad((PtNDArray) w);
-            });
+            grad = grad.add(other.params().flatGradient(m).toDevice(d, false));
         }
-        return grads;
+        return grad;
     }
 
     /** Copies the main replica's weights to the others. */
     public void broadcast() {
-        Map<String, NDArray> source = main().params().arrays();
+        NDArray source = main().params().flat();
         for (Network other : replicas.subList(1, replicas.size())) {
-            other.params().arrays().forEach((k, w) -> {
-                try (NDArray moved = source.get(k).toDevice(w.getDevice(), true)) {
-                    moved.copyTo(w);
-                }
-            });
+            NDArray target = other.params().flat();
+            try (NDArray moved = source.toDevice(target.getDevice(), true)) {
+                target.set(new ai.djl.ndarray.index.NDIndex().addSliceDim(0, target.size()), moved);
+            }
         }
     }
 

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.patchmem.io.NpyArray;
 import dev.patchmem.model.Params;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -13,42 +12,33 @@ import java.util.Map;
  */
 public final class Ema {
 
+    private final Params params;
     private final double decay;
-    private final Map<String, NDArray> shadow = new LinkedHashMap<>();
+    private final NDArray shadow;
 
-    /** Shadows initialised to the current parameters, owned by {@code manager}. */
+    /** A shadow of the packed parameter vector ({@link Params#flat()}), owned by {@code manager}. */
     public Ema(Params params, NDManager manager, double decay) {
+        this.params = params;
         this.decay = decay;
-        params.arrays().forEach((k, a) -> shadow.put(k, a.duplicate().stopGradient()));
-        shadow.values().forEach(a -> a.attach(manager));
+        this.shadow = params.flat().duplicate();
+        shadow.attach(manager);
     }
 
-    /** Folds the parameters after update number {@code n} (1-based) into the shadows. */
-    public void update(Params params, long n) {
+    /** Folds the parameters after update number {@code n} (1-based) into the shadow. */
+    public void update(long n) {
         double d = Math.min(decay, (1.0 + n) / (10.0 + n));
-        // One float32 scalar for all parameters: muli(Number) would create and convert one per parameter,
-        // to the same float32 factor.
-        NDArray any = shadow.values().iterator().next();
-        try (NDArray k = any.getManager().create((float) (1 - d))) {
-            for (Map.Entry<String, NDArray> e : params.arrays().entrySet()) {
-                NDArray s = shadow.get(e.getKey());
-                try (NDArray delta = e.getValue().sub(s)) {
-                    s.addi(delta.muli(k));
-                }
-            }
+        // A float32 scalar array: muli(Number) on the vector would convert through a float64 scalar.
+        try (NDArray k = shadow.getManager().create((float) (1 - d));
+             NDArray delta = params.flat().sub(shadow)) {
+            shadow.addi(delta.muli(k));
         }
     }
 
-    /** The shadows (name to array). */
-    public Map<String, NDArray> arrays() {
-        return shadow;
-    }
-
     public Map<String, NpyArray> snapshot() {
-        return Params.snapshot(shadow);
+        return params.split(shadow.toFloatArray());
     }
 
     public void restore(Map<String, NpyArray> values, String what) {
-        Params.copyInto(shadow, values, what);
+        Params.write(shadow, params.join(values, what));
     }
 }

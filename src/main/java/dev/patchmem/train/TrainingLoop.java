@@ -2,8 +2,6 @@ package dev.patchmem.train;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -12,6 +10,7 @@ import dev.patchmem.diffusion.NoiseStreams;
 import dev.patchmem.diffusion.Process;
 import dev.patchmem.io.AtomicFiles;
 import dev.patchmem.io.Hashes;
+import dev.patchmem.io.ProcStatus;
 import dev.patchmem.model.Network;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -118,15 +117,13 @@ public final class TrainingLoop {
                         + "; stopped before updating, the last checkpoint is intact (lower train.lr?)");
             }
             // Global-norm clipping, AdamW, EMA.
-            Map<String, NDArray> grads = parallel.gradients(sm);
-            NDList squares = new NDList();
-            grads.values().forEach(g -> squares.add(g.square().sum()));
-            double norm = Math.sqrt(NDArrays.stack(squares).sum().getFloat());
+            NDArray grad = parallel.gradient(sm);
+            double norm = Math.sqrt(grad.square().sum().getFloat());
             double scale = cfg.clipGradNorm() > 0 && norm > cfg.clipGradNorm() ? cfg.clipGradNorm() / norm : 1.0;
-            adam.step(net.params(), grads, cfg.lrAt(step), scale);
+            adam.step(grad, cfg.lrAt(step), scale);
             parallel.broadcast();
             if (cfg.emaDecay() > 0) {
-                ema.update(net.params(), adam.count());
+                ema.update(adam.count());
             }
             return new double[] {loss, norm};
         }
@@ -140,6 +137,7 @@ public final class TrainingLoop {
         m.put("lr", cfg.lrAt(step - 1));
         m.put("stepsPerSec", rate);
         m.put("wallSeconds", wall);
+        m.put("rssMb", Math.round(ProcStatus.residentMb() * 10) / 10.0);
         return m;
     }
 

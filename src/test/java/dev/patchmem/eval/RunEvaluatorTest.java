@@ -48,6 +48,10 @@ class RunEvaluatorTest {
         assertEquals(3, index.get("checkpoints").size());
         JsonNode last = index.get("checkpoints").get(2);
         assertEquals(6, last.get("step").asInt());
+        for (JsonNode c : index.get("checkpoints")) {
+            double rss = c.get("rssMb").asDouble();     // the evaluator's memory curve, one point per checkpoint
+            assertTrue(rss > 50 && rss < 16384, "rssMb " + rss);
+        }
         for (String set : List.of("train", "heldout", "flat")) {
             assertTrue(last.get("sets").has(set), set);
             Path dir = run.resolve("eval/step-0000006").resolve(set);

@@ -42,6 +42,12 @@ class TrainingLoopTest {
         double last = log.subList(log.size() - 3, log.size()).stream().mapToDouble(n -> n.get("loss").asDouble())
                 .average().orElseThrow();
         assertTrue(last < first / 5, "loss " + first + " -> " + last);
+        // Every record carries the process's resident set (the long-run memory curve): a JVM with
+        // libtorch loaded holds well over 50 MiB and under the 8 GiB heap cap plus natives.
+        for (JsonNode n : log) {
+            double rss = n.get("rssMb").asDouble();
+            assertTrue(rss > 50 && rss < 16384, "rssMb " + rss + " at step " + n.get("step"));
+        }
 
         PatchSet set = PatchSet.load(data);
         try (NDManager m = NDManager.newBaseManager();
@@ -111,7 +117,7 @@ class TrainingLoopTest {
                 try (NDManager sm = m.newSubManager()) {
                     loss[replicas - 1] = dp.lossAndGradients(xt, t, c, target);
                     java.util.Map<String, float[]> g = new java.util.LinkedHashMap<>();
-                    dp.gradients(sm).forEach((k, a) -> g.put(k, a.toFloatArray()));
+                    nets.get(0).params().split(dp.gradient(sm).toFloatArray()).forEach((k, a) -> g.put(k, a.data()));
                     grads[replicas - 1] = g;
                 }
                 nets.forEach(dev.patchmem.model.Network::close);
