@@ -18,6 +18,7 @@ public final class Progress {
     private final PrintStream out;
     private final long startNanos = System.nanoTime();
     private long lastPrint;
+    private boolean printed;
 
     /** A display for {@code total} units starting at {@code first} (non-zero after a resume). */
     public Progress(String label, String unit, long first, long total) {
@@ -45,9 +46,11 @@ public final class Progress {
     public void update(long done, String extra) {
         long now = System.nanoTime();
         boolean last = done >= total;
-        if (!last && now - lastPrint < (terminal ? 200_000_000L : (long) (plainEverySeconds * 1e9))) {
+        // The first update always prints: System.nanoTime() has an arbitrary origin (near 0 soon after boot).
+        if (!last && printed && now - lastPrint < (terminal ? 200_000_000L : (long) (plainEverySeconds * 1e9))) {
             return;
         }
+        printed = true;
         lastPrint = now;
         double rate = rate(done);
         double eta = rate > 0 ? (total - done) / rate : Double.NaN;
