@@ -46,7 +46,7 @@ public final class DataParallel {
     public double lossAndGradients(NDArray xt, NDArray t, NDArray c, NDArray target) {
         long batch = xt.getShape().get(0);
         if (replicas.size() == 1) {
-            return backward(main(), xt, t, c, target, 1.0);
+            return backward(main(), xt, t, c, target, 1.0).getFloat();
         }
         int parts = (int) Math.min(replicas.size(), batch);
         // Shares as equal as possible; NDArray.split(n) would cut pieces of floor(B / n) and leave a remainder.
@@ -58,23 +58,30 @@ public final class DataParallel {
         NDList ts = t.split(bounds);
         NDList cs = c == null ? null : c.split(bounds);
         NDList ys = target.split(bounds);
-        double loss = 0;
+        // Every replica's work is queued before any loss is read back: a read waits for its device, and
+        // reading inside the loop would keep the next GPU idle until the previous one finished.
+        NDArray[] losses = new NDArray[parts];
         for (int r = 0; r < parts; r++) {
             Network net = replicas.get(r);
             ai.djl.Device d = device(net);
             NDArray cr = cs == null ? null : cs.get(r).toDevice(d, false);
-            loss += backward(net, xs.get(r).toDevice(d, false), ts.get(r).toDevice(d, false), cr,
+            losses[r] = backward(net, xs.get(r).toDevice(d, false), ts.get(r).toDevice(d, false), cr,
                     ys.get(r).toDevice(d, false), (double) xs.get(r).getShape().get(0) / batch);
+        }
+        double loss = 0;
+        for (NDArray l : losses) {
+            loss += l.getFloat();
         }
         return loss;
     }
 
-    private static double backward(Network net, NDArray xt, NDArray t, NDArray c, NDArray target, double weight) {
+    /** The weighted loss, still on its device, after its backward pass has been queued. */
+    private static NDArray backward(Network net, NDArray xt, NDArray t, NDArray c, NDArray target, double weight) {
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             NDArray l = net.forward(xt, t, c).sub(target).square().mean();
             NDArray weighted = weight == 1.0 ? l : l.mul((float) weight);
             gc.backward(weighted);
-            return weighted.getFloat();
+            return weighted;
         }
     }
 
