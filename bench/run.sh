@@ -78,7 +78,10 @@ peer() {
 
 # Same layers in the same order: the twin, loaded with the Java U-Nets' weights, must give their outputs.
 echo "bench/run.sh: twin check" >&2
-java -cp "$jar" dev.patchmem.bench.TwinDump "$raw/twin" 2>/dev/null
+if ! java -cp "$jar" dev.patchmem.bench.TwinDump "$raw/twin" 2> "$raw/twin-dump.log"; then
+  echo "bench/run.sh: dumping the Java U-Nets failed ($jar with its lib/ beside it?): $(grep -m 1 -E "Exception|Error" "$raw/twin-dump.log")" >&2
+  exit 1
+fi
 if ! "$python" "$home/bench/peer/twin_check.py" "$raw/twin" > "$raw/twin.json"; then
   echo "bench/run.sh: the PyTorch twin does not reproduce the Java U-Net; see $raw/twin.json" >&2
   exit 1
