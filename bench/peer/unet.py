@@ -41,9 +41,9 @@ class ResBlock(nn.Module):
         self.conv2 = conv(cout, cout, 3)
         self.skip = None if cin == cout else conv(cin, cout, 1)
 
-    def forward(self, x, emb):
+    def forward(self, x, emb_silu):
         h = self.conv1(F.silu(self.norm1(x)))
-        h = h + self.time(F.silu(emb))[:, :, None, None]
+        h = h + self.time(emb_silu)[:, :, None, None]
         h = self.conv2(F.silu(self.norm2(h)))
         return (x if self.skip is None else self.skip(x)) + h
 
@@ -109,7 +109,8 @@ class UNet(nn.Module):
         self.out_conv = conv(ch, 3, 3, zero=True)
 
     def forward(self, xt, t, c):
-        emb = self.temb(timestep_embedding(t, self.c0))
+        # Every ResBlock projects SiLU(emb): computed once, as the Java U-Net does.
+        emb = F.silu(self.temb(timestep_embedding(t, self.c0)))
         cond = F.interpolate(c, size=(self.patch, self.patch), mode="bicubic", align_corners=False,
                              antialias=True)
         h = self.stem(torch.cat([xt, cond], dim=1))

@@ -48,37 +48,33 @@ public final class Layers {
 
     /**
      * Group normalisation (Wu and He 2018): per sample and group of C/G channels, normalise to zero
-     * mean and unit variance, then a per-channel gain and bias. DJL 0.36 has no group_norm, so the
-     * input is viewed as (N, G, C/G * H * W) and the native layer norm runs over the last axis.
+     * mean and unit variance, then a per-channel gain and bias; libtorch's group_norm kernel
+     * ({@link TorchOps#groupNorm}).
      */
     public record GroupNorm(NDArray gamma, NDArray beta, int groups) {
 
         public static GroupNorm create(Params p, String name, int channels, int groups) {
-            // Shaped (C, 1, 1) so they broadcast over (N, C, H, W) without a reshape that would
-            // allocate in the parameters' manager at every step.
+            // Stored (C, 1, 1): the layout of checkpoints written before group_norm ran natively.
             return new GroupNorm(p.constant(name + ".g", 1f, channels, 1, 1),
                     p.constant(name + ".b", 0f, channels, 1, 1), groups);
         }
 
         public NDArray apply(NDArray x) {
-            Shape s = x.getShape();
-            long n = s.get(0);
-            long c = s.get(1);
-            long rest = s.size() / (n * c);
-            long per = c / groups * rest;
+            long c = x.getShape().get(1);
             NDManager m = x.getManager();
-            try (NDArray ones = m.ones(new Shape(per)); NDArray zeros = m.zeros(new Shape(per))) {
-                NDArray normed = x.getNDArrayInternal()
-                        .layerNorm(x.reshape(n, groups, per), new Shape(per), ones, zeros, 1e-5f)
-                        .singletonOrThrow().reshape(s);
-                return normed.mul(gamma).add(beta);
+            // The (C,) views go to the caller's manager, never the parameters' one, where they would pile
+            // up step after step; autograd holds its own references, so closing them here is safe.
+            try (NDArray g = gamma.reshape(c); NDArray b = beta.reshape(c)) {
+                g.attach(m);
+                b.attach(m);
+                return TorchOps.groupNorm(x, groups, g, b);
             }
         }
     }
 
-    /** SiLU(x) = x * sigmoid(x); measured faster in DJL than {@code Activation.swish}. */
+    /** SiLU(x) = x * sigmoid(x), libtorch's fused kernel ({@link TorchOps#silu}). */
     public static NDArray silu(NDArray x) {
-        return x.mul(x.getNDArrayInternal().sigmoid());
+        return TorchOps.silu(x);
     }
 
     /** Nearest-neighbour 2x upsampling of (N, C, H, W). */

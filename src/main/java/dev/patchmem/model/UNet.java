@@ -84,7 +84,8 @@ public final class UNet implements Network {
 
     @Override
     public NDArray forward(NDArray xt, NDArray t, NDArray c) {
-        NDArray emb = temb2.apply(Layers.silu(temb1.apply(Layers.timestepEmbedding(t, baseChannels))));
+        // Every ResBlock projects SiLU(emb); computed once here instead of once per block.
+        NDArray emb = Layers.silu(temb2.apply(Layers.silu(temb1.apply(Layers.timestepEmbedding(t, baseChannels)))));
         NDArray cond = Layers.resizeBicubic(c, patch);
         NDArray h = stem.apply(NDArrays.concat(new NDList(xt, cond), 1));
         Deque<NDArray> skips = new ArrayDeque<>();
@@ -131,10 +132,11 @@ public final class UNet implements Network {
                     in == out ? null : Conv.create(p, name + ".skip", in, out, 1, 1, false));
         }
 
-        NDArray apply(NDArray x, NDArray emb) {
+        /** {@code embSilu} is SiLU of the time embedding. */
+        NDArray apply(NDArray x, NDArray embSilu) {
             NDArray h = conv1.apply(Layers.silu(norm1.apply(x)));
             Shape s = h.getShape();
-            h = h.add(time.apply(Layers.silu(emb)).reshape(s.get(0), s.get(1), 1, 1));
+            h = h.add(time.apply(embSilu).reshape(s.get(0), s.get(1), 1, 1));
             h = conv2.apply(Layers.silu(norm2.apply(h)));
             return (skip == null ? x : skip.apply(x)).add(h);
         }
