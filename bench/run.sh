@@ -6,12 +6,15 @@ set -euo pipefail
 
 usage() {
   cat <<'USAGE'
-usage: bench/run.sh [--repeats N] [--quick] [--threads N] [--omp-wait-policy passive|active|default] [--out FILE.json]
+usage: bench/run.sh [--repeats N] [--quick] [--threads N] [--omp-wait-policy passive|active|default]
+                    [--peer-malloc default|same] [--out FILE.json]
   --repeats N          rounds of (patchmem bench, PyTorch twins), alternating which side goes first (default 3)
   --quick              small sizes: checks that everything runs, in about a minute
   --threads N          intra- and inter-op threads on both sides (default 2)
   --omp-wait-policy P  OMP_WAIT_POLICY for both sides (default passive: on a loaded machine, spinning
                        OpenMP threads wait for descheduled ones at every parallel region); "default" leaves it unset
+  --peer-malloc M      glibc malloc settings of the PyTorch side: "default" (glibc's own, as a PyTorch user runs
+                       it) or "same" (the ones bin/patchmem sets for the Java side) (default: default)
   --out FILE.json      summary (default runs/bench/bench.json); raw reports go to FILE's folder, raw-<time>/
   environment: PYTHON (default /usr/bin/python3, which must import torch); PATCHMEM_JAR (default
                target/patchmem.jar, as for bin/patchmem: a copied build keeps a long run safe from rebuilds)
@@ -22,6 +25,7 @@ repeats=3
 quick=""
 threads=2
 policy=passive
+peer_malloc=default
 out=runs/bench/bench.json
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -29,6 +33,7 @@ while [[ $# -gt 0 ]]; do
     --quick) quick="--quick"; shift ;;
     --threads) threads="$2"; shift 2 ;;
     --omp-wait-policy) policy="$2"; shift 2 ;;
+    --peer-malloc) peer_malloc="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "bench/run.sh: unknown argument $1" >&2; usage >&2; exit 2 ;;
@@ -42,6 +47,14 @@ case "$policy" in
   passive|active) export OMP_WAIT_POLICY="${policy^^}" ;;
   default) unset OMP_WAIT_POLICY ;;
   *) echo "bench/run.sh: --omp-wait-policy must be passive, active or default" >&2; exit 2 ;;
+esac
+
+case "$peer_malloc" in
+  default) peer_env=() ;;
+  # The values bin/patchmem exports for the Java side.
+  same) peer_env=(MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=1073741824
+                  MALLOC_TOP_PAD_=67108864) ;;
+  *) echo "bench/run.sh: --peer-malloc must be default or same" >&2; exit 2 ;;
 esac
 
 home="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
@@ -72,7 +85,7 @@ peer() {
   cat /proc/loadavg >> "$raw/load-$1.txt"
   echo "bench/run.sh: repeat $1/$repeats: PyTorch twins" >&2
   # The first DJL report fixes the shapes both sides run.
-  "$python" "$home/bench/peer/run_peer.py" --like "$raw/djl-1.json" --out "$raw/pytorch-$1.json" \
+  env ${peer_env[@]+"${peer_env[@]}"} "$python" "$home/bench/peer/run_peer.py" --like "$raw/djl-1.json" --out "$raw/pytorch-$1.json" \
     --threads "$threads"
 }
 
@@ -97,6 +110,6 @@ for ((r = 1; r <= repeats; r++)); do
   fi
 done
 
-settings="{\"threads\": $threads, \"ompWaitPolicy\": \"$policy\", \"openblasThreads\": 1, \"quick\": $([[ -n "$quick" ]] && echo true || echo false), \"raw\": \"$raw\"}"
+settings="{\"threads\": $threads, \"ompWaitPolicy\": \"$policy\", \"peerMalloc\": \"$peer_malloc\", \"openblasThreads\": 1, \"quick\": $([[ -n "$quick" ]] && echo true || echo false), \"raw\": \"$raw\"}"
 "$python" "$home/bench/summarize.py" "$raw" "$out" --settings "$settings" \
-  --command "bench/run.sh --repeats $repeats ${quick:+--quick }--threads $threads --omp-wait-policy $policy"
+  --command "bench/run.sh --repeats $repeats ${quick:+--quick }--threads $threads --omp-wait-policy $policy --peer-malloc $peer_malloc"
