@@ -30,26 +30,16 @@ public final class RetrievalFigure implements RunFigure {
                 || !Files.exists(dir.resolve("weights.npy"))) {
             return null;
         }
-        NpyArray w = Npy.read(dir.resolve("weights.npy"));
-        NpyArray f = Npy.read(dir.resolve("frequencies.npy"));
-        int q = w.rows();
-        int n = w.rowSize();
+        Points pts = points(Npy.read(dir.resolve("weights.npy")), Npy.read(dir.resolve("frequencies.npy")));
         XYSeries points = new XYSeries("(condition, training patch)");
-        List<String> rows = new ArrayList<>();
-        for (int c = 0; c < q; c++) {
-            for (int i = 0; i < n; i++) {
-                float p = w.data()[c * n + i];
-                float e = f.data()[c * n + i];
-                if (p > 1e-3 || e > 0) {
-                    points.add(p, e);
-                    rows.add(c + "," + i + "," + p + "," + e);
-                }
-            }
+        for (float[] xy : pts.xy()) {
+            points.add(xy[0], xy[1]);
         }
         JsonNode r = last.get("retrieval");
         JFreeChart chart = ChartFactory.createScatterPlot(String.format(Locale.ROOT,
-                        "Held-out retrieval vs kernel, step %d: mean TV %.3f (sampling floor %.3f)",
-                        last.get("step").asInt(), r.get("tvMean").asDouble(), r.get("samplingNoiseTv").asDouble()),
+                        "Held-out retrieval vs kernel, step %d: mean TV %.3f (sampling floor %.3f), %d of %d"
+                                + " conditions", last.get("step").asInt(), r.get("tvMean").asDouble(),
+                        r.get("samplingNoiseTv").asDouble(), pts.conditions() - pts.leftOut(), pts.conditions()),
                 "P(i | c), Gaussian kernel, sigma_aug = " + r.get("sigmaAug").asDouble(), "empirical retrieval frequency",
                 new XYSeriesCollection(points), PlotOrientation.VERTICAL, false, false, false);
         chart.getXYPlot().addAnnotation(new XYLineAnnotation(0, 0, 1, 1));
@@ -58,11 +48,52 @@ public final class RetrievalFigure implements RunFigure {
         Path png = outDir.resolve("retrieval.png");
         Charts.png(png, chart, 560, 520);
         Path csv = outDir.resolve("retrieval.csv");
-        Charts.csv(csv, "condition,training_index,kernel_probability,empirical_frequency", rows);
+        Charts.csv(csv, "condition,training_index,kernel_probability,empirical_frequency", pts.rows());
         return new Drawn("Held-out retrieval against the kernel model", "Each point is a (held-out condition,"
                 + " training patch) pair: x the closed-form P(i | c), y the fraction of that condition's memorized"
                 + " samples whose nearest training patch is i. On the diagonal the network is Gaussian kernel"
-                + " regression. The sampling floor is the TV a perfect model shows with as few samples.",
+                + " regression. The sampling floor is the TV a perfect model shows with as few samples."
+                + (pts.leftOut() == 0 ? "" : String.format(Locale.ROOT, " %d of %d conditions had no memorized"
+                        + " sample, so no retrieval to count: they are left out here and of the TV.", pts.leftOut(),
+                        pts.conditions())),
                 List.of(png, csv));
+    }
+
+    /**
+     * The plotted pairs of {@link #points}: (P, frequency) per point, the CSV rows, the number of
+     * conditions and how many of them were left out because none of their samples was memorized.
+     */
+    record Points(List<float[]> xy, List<String> rows, int conditions, int leftOut) {
+    }
+
+    /**
+     * The (condition, training patch) pairs worth a point: P(i | c) above 1e-3 or retrieved at least once;
+     * a condition whose frequency row is all zero retrieved nothing, so it is left out, not drawn at 0.
+     */
+    static Points points(NpyArray w, NpyArray f) {
+        int q = w.rows();
+        int n = w.rowSize();
+        List<float[]> xy = new ArrayList<>();
+        List<String> rows = new ArrayList<>();
+        int leftOut = 0;
+        for (int c = 0; c < q; c++) {
+            float total = 0;
+            for (int i = 0; i < n; i++) {
+                total += f.data()[c * n + i];
+            }
+            if (total == 0) {
+                leftOut++;
+                continue;
+            }
+            for (int i = 0; i < n; i++) {
+                float p = w.data()[c * n + i];
+                float e = f.data()[c * n + i];
+                if (p > 1e-3 || e > 0) {
+                    xy.add(new float[] {p, e});
+                    rows.add(c + "," + i + "," + p + "," + e);
+                }
+            }
+        }
+        return new Points(xy, rows, q, leftOut);
     }
 }
