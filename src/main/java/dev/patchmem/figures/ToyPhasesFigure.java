@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.patchmem.config.Json;
 import dev.patchmem.io.Npy;
 import dev.patchmem.io.NpyArray;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,10 +15,15 @@ import java.util.List;
 import java.util.Locale;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
+import org.jfree.chart.ui.Layer;
+import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.xy.XYSeriesCollection;
 
 /**
@@ -65,8 +73,9 @@ public final class ToyPhasesFigure {
         Charts.csv(csv, "step,mean_log_likelihood,memorized_fraction,mean_d1", rows);
         return new RunFigure.Drawn("Toy: the three phases of training", String.format(Locale.ROOT,
                 "Samples (dots) of an unconditional model trained on %d points (crosses) drawn from a Gaussian mixture"
-                        + " p_true, at three checkpoints; right: log-likelihood of samples under p_true (fresh p_true"
-                        + " samples score %.2f) and the fraction memorized (d1/d2 < 1/3) against step.",
+                        + " p_true, at three checkpoints; right: the fraction memorized (d1/d2 < 1/3) and the mean"
+                        + " log-likelihood of the samples under p_true (fresh p_true samples score %.2f, dashed) against"
+                        + " step.",
                 s.get("trainPoints").asInt(), s.get("reference").get("freshLogLikelihood").asDouble()), List.of(png, csv));
     }
 
@@ -104,26 +113,61 @@ public final class ToyPhasesFigure {
         XYLineAndShapeRenderer r = (XYLineAndShapeRenderer) p.getRenderer();
         r.setSeriesShape(0, new java.awt.geom.Ellipse2D.Double(-1, -1, 2, 2));
         r.setSeriesShape(1, org.jfree.chart.util.ShapeUtils.createDiagonalCross(4, 1));
-        p.getDomainAxis().setRange(-2.5, 2.5);
-        p.getRangeAxis().setRange(-2.5, 2.5);
+        double[] box = frame(train.data());
+        p.getDomainAxis().setRange(box[0], box[1]);
+        p.getRangeAxis().setRange(box[2], box[3]);
         c.getTitle().setFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.BOLD, 11));
         return c;
     }
 
+    /**
+     * The square view of a scatter panel: the training points' bounding box with a margin of 1 (the
+     * mixture's spread), at least [-2.5, 2.5] in both coordinates, as {x0, x1, y0, y1}.
+     */
+    static double[] frame(float[] points) {
+        double lo = -2.5;
+        double hi = 2.5;
+        for (float v : points) {
+            lo = Math.min(lo, v - 1);
+            hi = Math.max(hi, v + 1);
+        }
+        return new double[] {lo, hi, lo, hi};
+    }
+
+    /**
+     * Memorized fraction (left axis, 0 to 1) and mean log p_true of the samples (right axis, with the
+     * level of fresh p_true samples as a dashed line) against step. The log-likelihood axis spans 3 nats
+     * below the fresh level to 1 above it: an under-fit checkpoint scores thousands of nats lower and
+     * would flatten the rest, so it leaves the panel at the bottom.
+     */
     private static JFreeChart metrics(JsonNode s, List<Integer> steps) {
-        XYSeries ll = new XYSeries("log-lik / |fresh log-lik|");
-        XYSeries mem = new XYSeries("memorized fraction");
-        double fresh = Math.abs(s.get("reference").get("freshLogLikelihood").asDouble());
+        XYSeries ll = new XYSeries("mean log p_true of samples (right)");
+        XYSeries mem = new XYSeries("memorized fraction (left)");
+        double fresh = s.get("reference").get("freshLogLikelihood").asDouble();
         for (int i = 0; i < steps.size(); i++) {
-            ll.add((double) steps.get(i), s.get("meanLogLikelihood").get(i).asDouble() / fresh);
+            ll.add((double) steps.get(i), s.get("meanLogLikelihood").get(i).asDouble());
             mem.add((double) steps.get(i), s.get("memorizedFraction").get(i).asDouble());
         }
-        XYSeriesCollection ds = new XYSeriesCollection();
-        ds.addSeries(ll);
-        ds.addSeries(mem);
-        JFreeChart c = ChartFactory.createXYLineChart("phase metrics", "training step", "", ds,
-                PlotOrientation.VERTICAL, true, false, false);
-        c.getTitle().setFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.BOLD, 11));
+        JFreeChart c = ChartFactory.createXYLineChart("phase metrics", "training step", "memorized fraction",
+                new XYSeriesCollection(mem), PlotOrientation.VERTICAL, true, false, false);
+        XYPlot p = c.getXYPlot();
+        p.getRangeAxis().setRange(0, 1.02);
+        NumberAxis right = new NumberAxis("mean log p_true");
+        right.setRange(fresh - 3, fresh + 1);
+        p.setRangeAxis(1, right);
+        p.setDataset(1, new XYSeriesCollection(ll));
+        p.mapDatasetToRangeAxis(1, 1);
+        XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
+        r.setSeriesPaint(0, Charts.PALETTE[1]);
+        p.setRenderer(1, r);
+        ValueMarker level = new ValueMarker(fresh, Color.GRAY, new BasicStroke(1f, BasicStroke.CAP_BUTT,
+                BasicStroke.JOIN_MITER, 10f, new float[] {4f, 4f}, 0f));
+        level.setLabel("fresh p_true samples");
+        level.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 9));
+        level.setLabelAnchor(RectangleAnchor.BOTTOM_RIGHT);
+        level.setLabelTextAnchor(TextAnchor.TOP_RIGHT);
+        p.addRangeMarker(1, level, Layer.FOREGROUND);
+        c.getTitle().setFont(new Font(Font.SANS_SERIF, Font.BOLD, 11));
         return c;
     }
 }
