@@ -46,7 +46,7 @@ public final class Bench {
                  int samplerTimesteps, int ddimSteps, int samplerPatches, int memoPairs, int memoSteps,
                  int memoPerCondition, int distM, int distN, int distD, int distBlock, int distReps) {
         // Warm-up: the JVM compiles DJL's call paths during the first steps.
-        static final Sizes FULL = new Sizes(32, 10, 30, 32, 32, 5, 20, 1000, 50, 32, 8, 400, 4, 1024, 65536, 3072, 8192,
+        static final Sizes FULL = new Sizes(32, 40, 60, 32, 32, 5, 20, 1000, 50, 32, 8, 400, 4, 1024, 65536, 3072, 8192,
                 3);
         static final Sizes QUICK = new Sizes(8, 1, 1, 16, 8, 1, 1, 20, 2, 2, 2, 2, 1, 64, 2048, 192, 512, 1);
     }
