@@ -11,8 +11,9 @@ usage: bench/run.sh [--repeats N] [--quick] [--threads N] [--omp-wait-policy pas
   --repeats N          rounds of (patchmem bench, PyTorch twins), alternating which side goes first (default 3)
   --quick              small sizes: checks that everything runs, in about a minute
   --threads N          intra- and inter-op threads on both sides (default 2)
-  --omp-wait-policy P  OMP_WAIT_POLICY for both sides (default passive: on a loaded machine, spinning
-                       OpenMP threads wait for descheduled ones at every parallel region); "default" leaves it unset
+  --omp-wait-policy P  OMP_WAIT_POLICY for both sides (default: "default", unset, as bin/patchmem runs; on a quiet
+                       machine it is the fastest for both). "passive" for a machine shared with other jobs, where
+                       spinning OpenMP threads wait for descheduled ones at every parallel region
   --peer-malloc M      glibc malloc settings of the PyTorch side: "default" (glibc's own, as a PyTorch user runs
                        it) or "same" (the ones bin/patchmem sets for the Java side) (default: default)
   --out FILE.json      summary (default runs/bench/bench.json); raw reports go to FILE's folder, raw-<time>/
@@ -24,7 +25,7 @@ USAGE
 repeats=3
 quick=""
 threads=2
-policy=passive
+policy=default
 peer_malloc=default
 out=runs/bench/bench.json
 while [[ $# -gt 0 ]]; do
