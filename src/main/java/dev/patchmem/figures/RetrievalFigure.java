@@ -32,8 +32,10 @@ public final class RetrievalFigure implements RunFigure {
         }
         Points pts = points(Npy.read(dir.resolve("weights.npy")), Npy.read(dir.resolve("frequencies.npy")));
         XYSeries points = new XYSeries("(condition, training patch)");
-        for (float[] xy : pts.xy()) {
-            points.add(xy[0], xy[1]);
+        List<String> rows = new ArrayList<>();
+        for (Point pt : pts.points()) {
+            points.add(pt.kernel(), pt.empirical());
+            rows.add(pt.condition() + "," + pt.index() + "," + pt.kernel() + "," + pt.empirical());
         }
         JsonNode r = last.get("retrieval");
         JFreeChart chart = ChartFactory.createScatterPlot(String.format(Locale.ROOT,
@@ -48,7 +50,7 @@ public final class RetrievalFigure implements RunFigure {
         Path png = outDir.resolve("retrieval.png");
         Charts.png(png, chart, 560, 520);
         Path csv = outDir.resolve("retrieval.csv");
-        Charts.csv(csv, "condition,training_index,kernel_probability,empirical_frequency", pts.rows());
+        Charts.csv(csv, "condition,training_index,kernel_probability,empirical_frequency", rows);
         return new Drawn("Held-out retrieval against the kernel model", "Each point is a (held-out condition,"
                 + " training patch) pair: x the closed-form P(i | c), y the fraction of that condition's memorized"
                 + " samples whose nearest training patch is i. On the diagonal the network is Gaussian kernel"
@@ -59,11 +61,15 @@ public final class RetrievalFigure implements RunFigure {
                 List.of(png, csv));
     }
 
+    /** One (condition, training patch) pair: P(i | c) and the empirical retrieval frequency. */
+    record Point(int condition, int index, float kernel, float empirical) {
+    }
+
     /**
-     * The plotted pairs of {@link #points}: (P, frequency) per point, the CSV rows, the number of
-     * conditions and how many of them were left out because none of their samples was memorized.
+     * The pairs worth drawing, the number of conditions and how many of them were left out because
+     * none of their samples was memorized.
      */
-    record Points(List<float[]> xy, List<String> rows, int conditions, int leftOut) {
+    record Points(List<Point> points, int conditions, int leftOut) {
     }
 
     /**
@@ -73,8 +79,7 @@ public final class RetrievalFigure implements RunFigure {
     static Points points(NpyArray w, NpyArray f) {
         int q = w.rows();
         int n = w.rowSize();
-        List<float[]> xy = new ArrayList<>();
-        List<String> rows = new ArrayList<>();
+        List<Point> points = new ArrayList<>();
         int leftOut = 0;
         for (int c = 0; c < q; c++) {
             float total = 0;
@@ -89,11 +94,10 @@ public final class RetrievalFigure implements RunFigure {
                 float p = w.data()[c * n + i];
                 float e = f.data()[c * n + i];
                 if (p > 1e-3 || e > 0) {
-                    xy.add(new float[] {p, e});
-                    rows.add(c + "," + i + "," + p + "," + e);
+                    points.add(new Point(c, i, p, e));
                 }
             }
         }
-        return new Points(xy, rows, q, leftOut);
+        return new Points(points, q, leftOut);
     }
 }

@@ -113,16 +113,16 @@ public final class ToyPhasesFigure {
         XYLineAndShapeRenderer r = (XYLineAndShapeRenderer) p.getRenderer();
         r.setSeriesShape(0, new java.awt.geom.Ellipse2D.Double(-1, -1, 2, 2));
         r.setSeriesShape(1, org.jfree.chart.util.ShapeUtils.createDiagonalCross(4, 1));
-        double[] box = frame(train.data());
-        p.getDomainAxis().setRange(box[0], box[1]);
-        p.getRangeAxis().setRange(box[2], box[3]);
+        double[] view = frame(train.data());
+        p.getDomainAxis().setRange(view[0], view[1]);
+        p.getRangeAxis().setRange(view[0], view[1]);
         c.getTitle().setFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.BOLD, 11));
         return c;
     }
 
     /**
-     * The square view of a scatter panel: the training points' bounding box with a margin of 1 (the
-     * mixture's spread), at least [-2.5, 2.5] in both coordinates, as {x0, x1, y0, y1}.
+     * The square view of a scatter panel, the same {low, high} on both axes: the training points'
+     * bounding box with a margin of 1 (the mixture's spread), at least [-2.5, 2.5].
      */
     static double[] frame(float[] points) {
         double lo = -2.5;
@@ -131,7 +131,7 @@ public final class ToyPhasesFigure {
             lo = Math.min(lo, v - 1);
             hi = Math.max(hi, v + 1);
         }
-        return new double[] {lo, hi, lo, hi};
+        return new double[] {lo, hi};
     }
 
     /**

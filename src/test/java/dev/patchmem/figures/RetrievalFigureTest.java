@@ -1,6 +1,5 @@
 package dev.patchmem.figures;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.patchmem.io.NpyArray;
@@ -23,8 +22,7 @@ class RetrievalFigureTest {
         RetrievalFigure.Points p = RetrievalFigure.points(w, f);
         assertEquals(3, p.conditions());
         assertEquals(1, p.leftOut());
-        assertEquals(List.of("0,0,0.7,0.75", "0,1,0.3,0.25", "2,1,0.0,0.5", "2,2,1.0,0.5"), p.rows());
-        assertEquals(4, p.xy().size());
-        assertArrayEquals(new float[] {0f, 0.5f}, p.xy().get(2));
+        assertEquals(List.of(new RetrievalFigure.Point(0, 0, 0.7f, 0.75f), new RetrievalFigure.Point(0, 1, 0.3f, 0.25f),
+                new RetrievalFigure.Point(2, 1, 0f, 0.5f), new RetrievalFigure.Point(2, 2, 1f, 0.5f)), p.points());
     }
 }
