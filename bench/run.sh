@@ -51,10 +51,7 @@ case "$policy" in
 esac
 
 case "$peer_malloc" in
-  default) peer_env=() ;;
-  # The values bin/patchmem exports for the Java side.
-  same) peer_env=(MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=1073741824
-                  MALLOC_TOP_PAD_=67108864) ;;
+  default|same) ;;
   *) echo "bench/run.sh: --peer-malloc must be default or same" >&2; exit 2 ;;
 esac
 
@@ -86,8 +83,14 @@ peer() {
   cat /proc/loadavg >> "$raw/load-$1.txt"
   echo "bench/run.sh: repeat $1/$repeats: PyTorch twins" >&2
   # The first DJL report fixes the shapes both sides run.
-  env ${peer_env[@]+"${peer_env[@]}"} "$python" "$home/bench/peer/run_peer.py" --like "$raw/djl-1.json" --out "$raw/pytorch-$1.json" \
-    --threads "$threads"
+  (
+    if [[ "$peer_malloc" == same ]]; then
+      # The settings bin/patchmem gives the Java side.
+      # shellcheck source-path=SCRIPTDIR source=../bin/malloc.env
+      source "$home/bin/malloc.env"
+    fi
+    "$python" "$home/bench/peer/run_peer.py" --like "$raw/djl-1.json" --out "$raw/pytorch-$1.json" --threads "$threads"
+  )
 }
 
 # Same layers in the same order: the twin, loaded with the Java U-Nets' weights, must give their outputs.
