@@ -3,8 +3,11 @@ parameter count, PyTorch's default fan-in init (which Params.uniform reproduces 
 zero-initialised output conv.
 
 Differences that do not change the math: GroupNorm's gain and bias are (C,) here and (C, 1, 1) in
-Java; SiLU is PyTorch's fused kernel here and x * sigmoid(x) in Java. The condition's bicubic resize
-is the antialiased kernel (a = -0.5) because that is what DJL's interpolation mode 3 runs.
+Java; the upsampling layer is nearest upsampling then a 3x3 convolution here, as a PyTorch user
+writes it, and in Java the same function in sub-pixel form (four 2x2 convolutions of the
+low-resolution input, TorchOps.upsampleConv3x3), which differs only by float rounding. The
+condition's bicubic resize is the antialiased kernel (a = -0.5) because that is what DJL's
+interpolation mode 3 runs.
 """
 import math
 

@@ -32,6 +32,24 @@ public final class Layers {
             return Conv2d.conv2d(x, w, b, new Shape(stride, stride), new Shape(pad, pad), new Shape(1, 1))
                     .singletonOrThrow();
         }
+
+        /** The kernel's side (square kernels only). */
+        public int kernel() {
+            Shape s = w.getShape();
+            if (s.get(2) != s.get(3)) {
+                throw new IllegalStateException("a non-square kernel " + s);
+            }
+            return (int) s.get(2);
+        }
+
+        /** This 3x3, stride-1 convolution of the nearest-neighbour 2x upsampling of x, in sub-pixel form. */
+        public NDArray applyUpsampled(NDArray x) {
+            if (kernel() != 3 || pad != 1 || stride != 1) {
+                throw new IllegalStateException("sub-pixel upsampling needs a 3x3 convolution with stride 1 and"
+                        + " padding 1, not " + w.getShape() + " with stride " + stride + ", padding " + pad);
+            }
+            return TorchOps.upsampleConv3x3(x, w, b);
+        }
     }
 
     /** A dense layer: weight (out, in) and bias (out). */
@@ -77,7 +95,7 @@ public final class Layers {
         return TorchOps.silu(x);
     }
 
-    /** Nearest-neighbour 2x upsampling of (N, C, H, W). */
+    /** Nearest-neighbour 2x upsampling of (N, C, H, W); the U-Net runs it folded into its convolution. */
     public static NDArray upsampleNearest(NDArray x) {
         Shape s = x.getShape();
         return x.getNDArrayInternal().interpolation(new long[] {2 * s.get(2), 2 * s.get(3)}, 0, false);

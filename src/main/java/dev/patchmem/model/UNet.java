@@ -17,7 +17,8 @@ import java.util.List;
 /**
  * The conditional U-Net of DDPM (Ho et al. 2020) for 2x upsampling: input x_t concatenated with the
  * LR condition resized bicubically to P x P; residual blocks with GroupNorm, SiLU and a projection
- * of the time embedding; strided-conv downsampling; nearest + conv upsampling; skip concatenation;
+ * of the time embedding; strided-conv downsampling; nearest + conv upsampling (computed in sub-pixel
+ * form, {@link TorchOps#upsampleConv3x3}); skip concatenation;
  * optional self-attention at the lowest resolution. Output: 3 channels.
  */
 public final class UNet implements Network {
@@ -103,7 +104,7 @@ public final class UNet implements Network {
             if (layer instanceof ResBlock rb) {
                 h = rb.apply(NDArrays.concat(new NDList(h, skips.pop()), 1), emb);
             } else {
-                h = ((Upsample) layer).conv().apply(Layers.upsampleNearest(h));
+                h = ((Upsample) layer).conv().applyUpsampled(h);
             }
         }
         return outConv.apply(Layers.silu(outNorm.apply(h)));
