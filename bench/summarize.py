@@ -25,21 +25,28 @@ def med(values):
     return statistics.median(values) if values else float("nan")
 
 
-def train(runs, name, key):
-    return [next(t for t in r["train"] if t["name"] == name)[key] for r in runs]
+def train(runs, name, key, section="train"):
+    return [next(t for t in r[section] if t["name"] == name)[key] for r in runs]
+
+
+def train_figures(runs, section):
+    out = {}
+    for name in ("smoke", "larger"):
+        first = next(t for t in runs[0][section] if t["name"] == name)
+        out[name] = {
+            "preset": first["preset"], "patch": first["patch"], "batch": first["batch"],
+            "parameters": first["parameters"],
+            "stepMs": med(train(runs, name, "stepMs", section)), "stepMsRepeats": train(runs, name, "stepMs", section),
+            "cpuMs": med(train(runs, name, "cpuMs", section)), "cpuMsRepeats": train(runs, name, "cpuMs", section),
+        }
+    return out
 
 
 def figures(runs, memorization):
     """Median over repeats of each side's figures, with every repeat's value next to it."""
-    out = {"train": {}}
-    for name in ("smoke", "larger"):
-        first = next(t for t in runs[0]["train"] if t["name"] == name)
-        out["train"][name] = {
-            "preset": first["preset"], "patch": first["patch"], "batch": first["batch"],
-            "parameters": first["parameters"],
-            "stepMs": med(train(runs, name, "stepMs")), "stepMsRepeats": train(runs, name, "stepMs"),
-            "cpuMs": med(train(runs, name, "cpuMs")), "cpuMsRepeats": train(runs, name, "cpuMs"),
-        }
+    out = {"train": train_figures(runs, "train")}
+    if "trainNearest" in runs[0]:
+        out["trainNearest"] = train_figures(runs, "trainNearest")
     s = [r["sampler"] for r in runs]
     out["sampler"] = {
         "preset": s[0]["preset"], "patch": s[0]["patch"], "timesteps": s[0]["timesteps"], "batch": s[0]["batch"],
@@ -91,8 +98,8 @@ def main():
         raise SystemExit("summarize: %d djl and %d pytorch reports in %s" % (len(djl), len(pt), a.raw))
     j, p = figures(djl, True), figures(pt, False)
 
-    def ratio(name, key):
-        return j["train"][name][key] / p["train"][name][key]
+    def ratio(name, key, section="train"):
+        return j["train"][name][key] / p[section][name][key]
 
     def paired(name):
         return med([x / y for x, y in zip(train(djl, name, "stepMs"), train(pt, name, "stepMs"))])
@@ -109,6 +116,9 @@ def main():
         "train_step_ratio_smoke_paired": paired("smoke"),
         "train_step_cpu_ratio": ratio("larger", "cpuMs"),
         "train_step_cpu_ratio_smoke": ratio("smoke", "cpuMs"),
+        # Against the PyTorch U-Net whose upsampling layer is nearest upsampling and a 3x3 convolution.
+        "train_step_ratio_vs_nearest_upsampling": ratio("larger", "stepMs", "trainNearest"),
+        "train_step_ratio_smoke_vs_nearest_upsampling": ratio("smoke", "stepMs", "trainNearest"),
         "distance_fraction_of_gemm_peak": j["distance"]["fractionOfGemm"],
         "ddim_speedup": j["sampler"]["ddimSpeedup"],
         "ddpm_memorized_fraction": j["memorization"]["ddpmMemorizedFraction"],
@@ -134,9 +144,10 @@ def main():
     with open(a.out, "w", encoding="utf-8") as f:
         json.dump(result, f, indent=2)
         f.write("\n")
-    print("%s: train_step_ratio %.3f (smoke %.3f), distance_fraction_of_gemm_peak %.3f, ddim_speedup %.1f, "
+    print("%s: train_step_ratio %.3f (smoke %.3f; %.3f and %.3f against nearest upsampling), distance_fraction_of_gemm_peak %.3f, ddim_speedup %.1f, "
           "memorized DDPM %.2f / DDIM %.2f, load %.1f on %d cores"
           % (a.out, result["train_step_ratio"], result["train_step_ratio_smoke"],
+             result["train_step_ratio_vs_nearest_upsampling"], result["train_step_ratio_smoke_vs_nearest_upsampling"],
              result["distance_fraction_of_gemm_peak"], result["ddim_speedup"], result["ddpm_memorized_fraction"],
              result["ddim_memorized_fraction"], result["machine"]["loadAverage1mMedian"], m["cores"]))
 

@@ -23,13 +23,16 @@ def preset_name(path):
 
 def run(like, log):
     t0 = time.perf_counter()
-    out = {"quick": like["quick"], "parameters": params.run(), "train": []}
+    # "train": the twin, upsampling in sub-pixel form as the Java U-Net does; "trainNearest": the
+    # upsampling as a PyTorch user writes it, nearest upsampling then the 3x3 convolution.
+    out = {"quick": like["quick"], "parameters": params.run(), "train": [], "trainNearest": []}
     for t in like["train"]:
-        log("train %s" % t["name"])
-        r = train_step.run(preset_name(t["preset"]), t["patch"], t["batch"], t["timesteps"], 256, t["warmup"],
-                           len(t["stepMsAll"]))
-        r["name"] = t["name"]
-        out["train"].append(r)
+        for key, form in (("train", "subpixel"), ("trainNearest", "nearest")):
+            log("train %s, %s upsampling" % (t["name"], form))
+            r = train_step.run(preset_name(t["preset"]), t["patch"], t["batch"], t["timesteps"], 256, t["warmup"],
+                               len(t["stepMsAll"]), form)
+            r["name"] = t["name"]
+            out[key].append(r)
     s = like["sampler"]
     log("sampler")
     out["sampler"] = sampler.run(preset_name(s["preset"]), s["patch"], s["timesteps"], s["ddim"]["steps"], s["batch"])

@@ -11,11 +11,12 @@ import torch
 import unet
 
 
-def run(preset="tiny", patch=16, batch=32, timesteps=100, pairs=256, warmup=3, steps=10):
-    """Median ms of `steps` training steps after `warmup` untimed ones, on random pairs."""
+def run(preset="tiny", patch=16, batch=32, timesteps=100, pairs=256, warmup=3, steps=10, upsample="subpixel"):
+    """Median ms of `steps` training steps after `warmup` untimed ones, on random pairs; upsample is the
+    U-Net's upsampling form (unet.UNet)."""
     torch.manual_seed(0)
     p, b = patch, batch
-    net = unet.UNet(peer.preset(preset), p)
+    net = unet.UNet(peer.preset(preset), p, upsample)
     params = list(net.parameters())
     # TrainConfig defaults and configs/smoke.json: lr 2e-3, betas (0.9, 0.999), no weight decay,
     # clip at 1.0, EMA 0.999, sigma_aug 0.3.
@@ -57,7 +58,8 @@ def run(preset="tiny", patch=16, batch=32, timesteps=100, pairs=256, warmup=3, s
         seconds, _ = peer.timed(lambda: step(n + 1))
         times.append(seconds * 1e3)
     cpu_ms = (time.process_time() - cpu0) * 1e3 / steps
-    return {"preset": preset, "patch": p, "batch": b, "timesteps": timesteps, "parameters": unet.count(net),
+    return {"preset": preset, "patch": p, "batch": b, "timesteps": timesteps, "upsample": upsample,
+            "parameters": unet.count(net),
             "warmup": warmup, "stepMs": peer.median(times), "stepMsAll": times, "cpuMs": cpu_ms}
 
 
@@ -71,9 +73,10 @@ def main():
     ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--steps", type=int, default=10)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--upsample", choices=("subpixel", "nearest"), default="subpixel")
     a = ap.parse_args()
     peer.setup(a.threads)
-    peer.emit(run(a.preset, a.patch, a.batch, a.timesteps, a.pairs, a.warmup, a.steps))
+    peer.emit(run(a.preset, a.patch, a.batch, a.timesteps, a.pairs, a.warmup, a.steps, a.upsample))
 
 
 if __name__ == "__main__":

@@ -15,10 +15,10 @@ import torch
 import unet
 
 
-def check(folder):
+def check(folder, upsample):
     with open(os.path.join(folder, "model.json"), encoding="utf-8") as f:
         cfg = json.load(f)
-    net = unet.UNet(cfg, cfg["patch"])
+    net = unet.UNet(cfg, cfg["patch"], upsample)
     java = np.load(os.path.join(folder, "params.npz"))
     names = list(java.keys())
     params = list(net.named_parameters())
@@ -42,7 +42,9 @@ def check(folder):
 def main():
     root = sys.argv[1]
     peer.setup(2)
-    result = {name: check(os.path.join(root, name)) for name in sorted(os.listdir(root))}
+    # Both upsampling forms of the twin compute the Java U-Net's function.
+    result = {"%s/%s" % (name, form): check(os.path.join(root, name), form)
+              for name in sorted(os.listdir(root)) for form in ("subpixel", "nearest")}
     peer.emit({"twin": result})
     worst = max(r["maxAbsDiff"] / max(r["outputScale"], 1.0) for r in result.values())
     sys.exit(0 if worst < 1e-3 else 1)

@@ -3,9 +3,10 @@ parameter count, PyTorch's default fan-in init (which Params.uniform reproduces 
 zero-initialised output conv.
 
 Differences that do not change the math: GroupNorm's gain and bias are (C,) here and (C, 1, 1) in
-Java; the upsampling layer is nearest upsampling then a 3x3 convolution here, as a PyTorch user
-writes it, and in Java the same function in sub-pixel form (four 2x2 convolutions of the
-low-resolution input, TorchOps.upsampleConv3x3), which differs only by float rounding. The
+Java. The upsampling layer (nearest 2x upsampling, then a 3x3 convolution) runs by default in the
+sub-pixel form the Java U-Net uses (upsample_conv3x3, the same operations as
+TorchOps.upsampleConv3x3); upsample="nearest" runs it as a PyTorch user would write it, which
+computes the same function with 9/4 of the multiply-adds and differs only by float rounding. The
 condition's bicubic resize is the antialiased kernel (a = -0.5) because that is what DJL's
 interpolation mode 3 runs.
 """
@@ -67,19 +68,38 @@ class Attention(nn.Module):
         return x + self.proj(v.bmm(a.transpose(1, 2)).reshape(n, c, h, w))
 
 
+# FOLD[a][r][u]: 3x3 kernel row u's share of tap r in output phase a (the same table for columns).
+FOLD = torch.tensor([[[1., 0., 0.], [0., 1., 1.]], [[1., 1., 0.], [0., 0., 1.]]])
+
+
+def upsample_conv3x3(x, w, b):
+    """conv2d(nearest 2x upsampling of x, w, b, padding 1) as four 2x2 convolutions of x with folded
+    weights, one per output phase (a, c), interleaved: TorchOps.upsampleConv3x3 op for op."""
+    k = torch.einsum("aru,oiuv,csv->acoirs", FOLD.to(w.dtype), w, FOLD.to(w.dtype))
+    y = [[F.conv2d(F.pad(x, [1 - c, c, 1 - a, a]), k[a, c], b) for c in range(2)] for a in range(2)]
+    y = torch.stack([torch.stack(y[0], 4), torch.stack(y[1], 4)], 3)
+    return y.flatten(4, 5).flatten(2, 3)
+
+
 class Upsample(nn.Module):
-    def __init__(self, ch):
+    def __init__(self, ch, form):
         super().__init__()
+        if form not in ("subpixel", "nearest"):
+            raise ValueError("upsample form %r: subpixel or nearest" % form)
+        self.form = form
         self.conv = conv(ch, ch, 3)
 
     def forward(self, x):
+        if self.form == "subpixel":
+            return upsample_conv3x3(x, self.conv.weight, self.conv.bias)
         return self.conv(F.interpolate(x, scale_factor=2, mode="nearest"))
 
 
 class UNet(nn.Module):
-    """Conditional U-Net for 2x upsampling of P x P patches; cfg is a models/unet-*.json dict."""
+    """Conditional U-Net for 2x upsampling of P x P patches; cfg is a models/unet-*.json dict; upsample
+    is the upsampling layer's form, "subpixel" (as the Java U-Net runs it) or "nearest"."""
 
-    def __init__(self, cfg, patch):
+    def __init__(self, cfg, patch, upsample="subpixel"):
         super().__init__()
         c0, g, mult, nres = cfg["channels"], cfg["groups"], cfg["channelMult"], cfg["resBlocks"]
         tdim = 4 * c0
@@ -107,7 +127,7 @@ class UNet(nn.Module):
                 self.up.append(ResBlock(ch + skips.pop(), out, tdim, g))
                 ch = out
             if level > 0:
-                self.up.append(Upsample(ch))
+                self.up.append(Upsample(ch, upsample))
         self.out_norm = nn.GroupNorm(g, ch)
         self.out_conv = conv(ch, 3, 3, zero=True)
 
