@@ -23,11 +23,11 @@ def preset_name(path):
 
 def run(like, log):
     t0 = time.perf_counter()
-    # "train": the twin, upsampling in sub-pixel form as the Java U-Net does; "trainNearest": the
-    # upsampling as a PyTorch user writes it, nearest upsampling then the 3x3 convolution.
+    # "train": the twin, upsampling as the Java U-Net does (in sub-pixel form where that pays);
+    # "trainNearest": as a PyTorch user writes it, nearest upsampling then the 3x3 convolution.
     out = {"quick": like["quick"], "parameters": params.run(), "train": [], "trainNearest": []}
     for t in like["train"]:
-        for key, form in (("train", "subpixel"), ("trainNearest", "nearest")):
+        for key, form in (("train", "patchmem"), ("trainNearest", "nearest")):
             log("train %s, %s upsampling" % (t["name"], form))
             r = train_step.run(preset_name(t["preset"]), t["patch"], t["batch"], t["timesteps"], 256, t["warmup"],
                                len(t["stepMsAll"]), form)

@@ -4,6 +4,7 @@ condition noise, forward, MSE on the x0 target, backward, global-norm clipping, 
     OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/peer/train_step.py --preset small --patch 32
 """
 import argparse
+import os
 import time
 
 import peer
@@ -11,9 +12,11 @@ import torch
 import unet
 
 
-def run(preset="tiny", patch=16, batch=32, timesteps=100, pairs=256, warmup=3, steps=10, upsample="subpixel"):
+def run(preset="tiny", patch=16, batch=32, timesteps=100, pairs=256, warmup=3, steps=10, upsample="patchmem",
+        trace=None):
     """Median ms of `steps` training steps after `warmup` untimed ones, on random pairs; upsample is the
-    U-Net's upsampling form (unet.UNet)."""
+    U-Net's upsampling form (unet.UNet). With trace, the timed steps run under PyTorch's profiler and its
+    Chrome trace goes to that file (dev.patchmem.bench.StepProfile writes the Java side's)."""
     torch.manual_seed(0)
     p, b = patch, batch
     net = unet.UNet(peer.preset(preset), p, upsample)
@@ -53,11 +56,18 @@ def run(preset="tiny", patch=16, batch=32, timesteps=100, pairs=256, warmup=3, s
     for n in range(warmup):
         step(n + 1)
     times = []
+    profiler = torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) if trace else None
+    if profiler:
+        profiler.__enter__()
     cpu0 = time.process_time()
     for n in range(warmup, warmup + steps):
         seconds, _ = peer.timed(lambda: step(n + 1))
         times.append(seconds * 1e3)
     cpu_ms = (time.process_time() - cpu0) * 1e3 / steps
+    if profiler:
+        profiler.__exit__(None, None, None)
+        profiler.export_chrome_trace(trace + ".part")
+        os.replace(trace + ".part", trace)
     return {"preset": preset, "patch": p, "batch": b, "timesteps": timesteps, "upsample": upsample,
             "parameters": unet.count(net),
             "warmup": warmup, "stepMs": peer.median(times), "stepMsAll": times, "cpuMs": cpu_ms}
@@ -73,10 +83,11 @@ def main():
     ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--steps", type=int, default=10)
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--upsample", choices=("subpixel", "nearest"), default="subpixel")
+    ap.add_argument("--upsample", choices=("patchmem", "nearest"), default="patchmem")
+    ap.add_argument("--trace", help="profile the timed steps and write PyTorch's Chrome trace here")
     a = ap.parse_args()
     peer.setup(a.threads)
-    peer.emit(run(a.preset, a.patch, a.batch, a.timesteps, a.pairs, a.warmup, a.steps, a.upsample))
+    peer.emit(run(a.preset, a.patch, a.batch, a.timesteps, a.pairs, a.warmup, a.steps, a.upsample, a.trace))
 
 
 if __name__ == "__main__":

@@ -3,10 +3,11 @@ parameter count, PyTorch's default fan-in init (which Params.uniform reproduces 
 zero-initialised output conv.
 
 Differences that do not change the math: GroupNorm's gain and bias are (C,) here and (C, 1, 1) in
-Java. The upsampling layer (nearest 2x upsampling, then a 3x3 convolution) runs by default in the
-sub-pixel form the Java U-Net uses (upsample_conv3x3, the same operations as
-TorchOps.upsampleConv3x3); upsample="nearest" runs it as a PyTorch user would write it, which
-computes the same function with 9/4 of the multiply-adds and differs only by float rounding. The
+Java. The upsampling layer (nearest 2x upsampling, then a 3x3 convolution) runs by default as the
+Java U-Net runs it (upsample="patchmem"): in sub-pixel form (upsample_conv3x3, the same operations
+as TorchOps.upsampleConv3x3, 4/9 of the multiply-adds) from SUB_PIXEL_MIN_MULTIPLY_ADDS on
+(Layers.subPixelPays), directly below; upsample="nearest" always runs it directly, as a PyTorch user
+would write it. The two forms differ only by float rounding. The
 condition's bicubic resize is the antialiased kernel (a = -0.5) because that is what DJL's
 interpolation mode 3 runs.
 """
@@ -81,25 +82,36 @@ def upsample_conv3x3(x, w, b):
     return y.flatten(4, 5).flatten(2, 3)
 
 
+# Layers.SUB_PIXEL_MIN_MULTIPLY_ADDS: the Java U-Net's upsampling runs in sub-pixel form from here on.
+SUB_PIXEL_MIN_MULTIPLY_ADDS = 150_000_000
+
+
+def sub_pixel_pays(x, w):
+    """Layers.subPixelPays: the direct form's multiply-adds reach SUB_PIXEL_MIN_MULTIPLY_ADDS."""
+    n, _, h, wd = x.shape
+    o, c = w.shape[0], w.shape[1]
+    return n * o * c * 9 * (2 * h) * (2 * wd) >= SUB_PIXEL_MIN_MULTIPLY_ADDS
+
+
 class Upsample(nn.Module):
     def __init__(self, ch, form):
         super().__init__()
-        if form not in ("subpixel", "nearest"):
-            raise ValueError("upsample form %r: subpixel or nearest" % form)
+        if form not in ("patchmem", "nearest"):
+            raise ValueError("upsample form %r: patchmem or nearest" % form)
         self.form = form
         self.conv = conv(ch, ch, 3)
 
     def forward(self, x):
-        if self.form == "subpixel":
+        if self.form == "patchmem" and sub_pixel_pays(x, self.conv.weight):
             return upsample_conv3x3(x, self.conv.weight, self.conv.bias)
         return self.conv(F.interpolate(x, scale_factor=2, mode="nearest"))
 
 
 class UNet(nn.Module):
     """Conditional U-Net for 2x upsampling of P x P patches; cfg is a models/unet-*.json dict; upsample
-    is the upsampling layer's form, "subpixel" (as the Java U-Net runs it) or "nearest"."""
+    is the upsampling layer's form, "patchmem" (as the Java U-Net runs it) or "nearest"."""
 
-    def __init__(self, cfg, patch, upsample="subpixel"):
+    def __init__(self, cfg, patch, upsample="patchmem"):
         super().__init__()
         c0, g, mult, nres = cfg["channels"], cfg["groups"], cfg["channelMult"], cfg["resBlocks"]
         tdim = 4 * c0

@@ -60,11 +60,10 @@ public final class Bench {
         long t0 = System.nanoTime();
         Map<String, Long> parameters = parameterCounts(manager);
         List<TrainStepBench.Result> train = new ArrayList<>();
-        StudyConfig smoke = config(null, "train.batchSize=" + z.smokeBatch());
+        StudyConfig smoke = trainConfig("smoke", z);
         train.add(logged(log, "train smoke", () -> TrainStepBench.run(manager, "smoke", smoke, 256, z.smokeWarmup(),
                 z.smokeSteps())));
-        StudyConfig larger = config(LARGER_PRESET, "data.patch=" + z.largerPatch(),
-                "train.batchSize=" + z.largerBatch(), "diffusion.timesteps=1000");
+        StudyConfig larger = trainConfig("larger", z);
         train.add(logged(log, "train larger", () -> TrainStepBench.run(manager, "larger", larger, 256,
                 z.largerWarmup(), z.largerSteps())));
         StudyConfig sampling = config(null, "diffusion.timesteps=" + z.samplerTimesteps(),
@@ -81,6 +80,16 @@ public final class Bench {
                 z.distD(), z.distBlock(), 64, z.distReps(), 0));
         return new Report(quick, Machine.now(), parameters, train, sampler, memorization, distance,
                 Machine.peakRssMb(), (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** The config of the training-step figure {@code name}: "smoke" (the tiny U-Net) or "larger" (the small one). */
+    static StudyConfig trainConfig(String name, Sizes z) throws IOException {
+        return switch (name) {
+            case "smoke" -> config(null, "train.batchSize=" + z.smokeBatch());
+            case "larger" -> config(LARGER_PRESET, "data.patch=" + z.largerPatch(), "train.batchSize=" + z.largerBatch(),
+                    "diffusion.timesteps=1000");
+            default -> throw new IllegalArgumentException("training-step figure '" + name + "': smoke or larger");
+        };
     }
 
     /** The smoke config with {@code preset}'s model (null keeps the smoke model) and {@code overrides}. */

@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 import dev.patchmem.config.Json;
 import dev.patchmem.config.StudyConfig;
 import dev.patchmem.diffusion.NoiseSchedule;
@@ -37,15 +38,7 @@ public final class TrainStepBench {
 
     /** Times {@code steps} steps after {@code warmup} untimed ones, on {@code pairs} random pairs. */
     public static Result run(NDManager parent, String name, StudyConfig cfg, int pairs, int warmup, int steps) {
-        int p = cfg.data().patch();
-        try (NDManager m = parent.newSubManager(); UNet net = new UNet(m, cfg.model(), p, cfg.seed())) {
-            Engine.getInstance().setRandomSeed((int) cfg.seed());
-            NDArray hr = m.randomUniform(-1, 1, new Shape(pairs, 3, p, p));
-            NDArray lr = m.randomUniform(-1, 1, new Shape(pairs, 3, p / 2, p / 2));
-            Process process = new Process(NoiseSchedule.of(cfg.diffusion()), cfg.diffusion().prediction());
-            // step() reads neither the run folder nor the config text; run() would write there.
-            TrainingLoop loop = new TrainingLoop(java.util.List.of(net), process, cfg.train(), cfg.seed(), new PairSource.Arrays(hr, lr),
-                    Path.of("unused-run-folder"), Json.text(cfg), m);
+        return withLoop(parent, cfg, pairs, (net, loop) -> {
             for (int s = 0; s < warmup; s++) {
                 loop.step(s);
             }
@@ -58,8 +51,50 @@ public final class TrainStepBench {
                 ms[s] = (System.nanoTime() - t0) / 1e6;
             }
             double cpuMs = (Stats.cpuMs() - cpu0) / steps;
-            return new Result(name, cfg.model().preset(), p, cfg.train().batchSize(), cfg.diffusion().timesteps(),
-                    net.params().count(), warmup, Stats.median(ms), ms, cpuMs);
+            return new Result(name, cfg.model().preset(), cfg.data().patch(), cfg.train().batchSize(),
+                    cfg.diffusion().timesteps(), net.params().count(), warmup, Stats.median(ms), ms, cpuMs);
+        });
+    }
+
+    /**
+     * Runs {@code warmup} steps, then {@code steps} steps under libtorch's profiler, and writes its
+     * Chrome trace (every operator with its thread, start and duration) to {@code trace}; returns the
+     * mean ms of the profiled steps.
+     */
+    public static double profile(NDManager parent, StudyConfig cfg, int pairs, int warmup, int steps, Path trace) {
+        return withLoop(parent, cfg, pairs, (net, loop) -> {
+            for (int s = 0; s < warmup; s++) {
+                loop.step(s);
+            }
+            long t0 = System.nanoTime();
+            JniUtils.startProfile(false, false, false);
+            try {
+                for (int s = 0; s < steps; s++) {
+                    loop.step(warmup + s);
+                }
+            } finally {
+                JniUtils.stopProfile(trace.toString());
+            }
+            return (System.nanoTime() - t0) / 1e6 / steps;
+        });
+    }
+
+    private interface LoopJob<T> {
+        T run(UNet net, TrainingLoop loop);
+    }
+
+    /** A U-Net of {@code cfg} and its training loop on {@code pairs} random pairs, for {@code job}. */
+    private static <T> T withLoop(NDManager parent, StudyConfig cfg, int pairs, LoopJob<T> job) {
+        int p = cfg.data().patch();
+        try (NDManager m = parent.newSubManager(); UNet net = new UNet(m, cfg.model(), p, cfg.seed())) {
+            Engine.getInstance().setRandomSeed((int) cfg.seed());
+            NDArray hr = m.randomUniform(-1, 1, new Shape(pairs, 3, p, p));
+            NDArray lr = m.randomUniform(-1, 1, new Shape(pairs, 3, p / 2, p / 2));
+            Process process = new Process(NoiseSchedule.of(cfg.diffusion()), cfg.diffusion().prediction());
+            // step() reads neither the run folder nor the config text; run() would write there.
+            TrainingLoop loop = new TrainingLoop(java.util.List.of(net), process, cfg.train(), cfg.seed(), new PairSource.Arrays(hr, lr),
+                    Path.of("unused-run-folder"), Json.text(cfg), m);
+            return job.run(net, loop);
         }
     }
 }

@@ -42,14 +42,32 @@ public final class Layers {
             return (int) s.get(2);
         }
 
-        /** This 3x3, stride-1 convolution of the nearest-neighbour 2x upsampling of x, in sub-pixel form. */
+        /**
+         * This 3x3, stride-1 convolution of the nearest-neighbour 2x upsampling of x (N, C, H, W): in
+         * sub-pixel form ({@link TorchOps#upsampleConv3x3}, 4/9 of the multiply-adds, a few more
+         * operators) where the convolution is large enough for that to pay, else directly.
+         */
         public NDArray applyUpsampled(NDArray x) {
             if (kernel() != 3 || pad != 1 || stride != 1) {
                 throw new IllegalStateException("sub-pixel upsampling needs a 3x3 convolution with stride 1 and"
                         + " padding 1, not " + w.getShape() + " with stride " + stride + ", padding " + pad);
             }
-            return TorchOps.upsampleConv3x3(x, w, b);
+            return subPixelPays(x.getShape(), w.getShape()) ? TorchOps.upsampleConv3x3(x, w, b) : apply(upsampleNearest(x));
         }
+    }
+
+    /**
+     * Multiply-adds from which the sub-pixel form of an upsampling convolution is the faster one. On
+     * 2 cores (UpsampleConvBenchTest, batch 32, forward and forward + backward) it took 1.03-1.35
+     * times as long as upsampling then convolving at 75 M multiply-adds (32 x 8 x 8 channels in and
+     * out), 0.57-0.97 times at 302 M (32 x 16 x 16 and 64 x 8 x 8) and 0.53-0.59 times at 1.2 G.
+     */
+    static final long SUB_PIXEL_MIN_MULTIPLY_ADDS = 150_000_000L;
+
+    /** Whether an upsampling convolution of x (N, C, H, W) with w (O, C, 3, 3) runs in sub-pixel form. */
+    static boolean subPixelPays(Shape x, Shape w) {
+        long multiplyAdds = x.get(0) * w.get(0) * w.get(1) * 9 * (2 * x.get(2)) * (2 * x.get(3));
+        return multiplyAdds >= SUB_PIXEL_MIN_MULTIPLY_ADDS;
     }
 
     /** A dense layer: weight (out, in) and bias (out). */

@@ -17,8 +17,8 @@ import java.util.List;
 /**
  * The conditional U-Net of DDPM (Ho et al. 2020) for 2x upsampling: input x_t concatenated with the
  * LR condition resized bicubically to P x P; residual blocks with GroupNorm, SiLU and a projection
- * of the time embedding; strided-conv downsampling; nearest + conv upsampling (computed in sub-pixel
- * form, {@link TorchOps#upsampleConv3x3}); skip concatenation;
+ * of the time embedding; strided-conv downsampling; nearest + conv upsampling (in sub-pixel form
+ * where that is faster, {@link Layers.Conv#applyUpsampled}); skip concatenation;
  * optional self-attention at the lowest resolution. Output: 3 channels.
  */
 public final class UNet implements Network {

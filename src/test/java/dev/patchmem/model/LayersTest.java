@@ -2,6 +2,8 @@ package dev.patchmem.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -10,6 +12,34 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class LayersTest {
+
+    @Test
+    void upsamplingRunsInSubPixelFormFromTheThresholdOn() {
+        // The tiny U-Net's layer with batch 32 (75 M multiply-adds), then the small U-Net's (1.2 G).
+        assertFalse(Layers.subPixelPays(new Shape(32, 32, 8, 8), new Shape(32, 32, 3, 3)));
+        assertTrue(Layers.subPixelPays(new Shape(32, 64, 16, 16), new Shape(64, 64, 3, 3)));
+        // One channel in and out, H x 1: 9 x 2H x 2 multiply-adds, the first H at the threshold and the one before.
+        long h = (Layers.SUB_PIXEL_MIN_MULTIPLY_ADDS + 35) / 36;
+        assertTrue(Layers.subPixelPays(new Shape(1, 1, h, 1), new Shape(1, 1, 3, 3)));
+        assertFalse(Layers.subPixelPays(new Shape(1, 1, h - 1, 1), new Shape(1, 1, 3, 3)));
+    }
+
+    @Test
+    void upsamplingConvolutionEqualsUpsamplingThenConvolvingInBothForms() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            // Below the threshold (direct) and above it (sub-pixel).
+            for (long[] s : new long[][] {{2, 3, 5, 4, 7}, {32, 64, 16, 16, 64}}) {
+                NDArray x = m.randomNormal(new Shape(s[0], s[1], s[2], s[3]));
+                Layers.Conv conv = new Layers.Conv(m.randomNormal(new Shape(s[4], s[1], 3, 3)),
+                        m.randomNormal(new Shape(s[4])), 1, 1);
+                NDArray want = conv.apply(Layers.upsampleNearest(x));
+                NDArray got = conv.applyUpsampled(x);
+                assertEquals(want.getShape(), got.getShape());
+                float scale = want.abs().max().getFloat();
+                assertEquals(0f, want.sub(got).abs().max().getFloat(), 1e-5f * scale, "input " + x.getShape());
+            }
+        }
+    }
 
     @Test
     void groupNormMatchesAMeanVarianceReference() {
