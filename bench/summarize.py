@@ -125,7 +125,8 @@ def main():
         "ddim_memorized_fraction": j["memorization"]["ddimMemorizedFraction"],
         "parameters_equal": djl[0]["parameters"] == pt[0]["parameters"],
         "parameters": {"djl": djl[0]["parameters"], "pytorch": pt[0]["parameters"]},
-        "twin_max_abs_diff": max(t["maxAbsDiff"] for t in twin.values()) if twin else None,
+        # Over the U-Nets; twin["upsample_conv3x3"] is the sub-pixel layer alone.
+        "twin_max_abs_diff": max(t["maxAbsDiff"] for t in twin.values() if "parameters" in t) if twin else None,
         "twin": twin,
         "repeats": len(djl),
         "settings": json.loads(a.settings),
