@@ -4,6 +4,7 @@ condition noise, forward, MSE on the x0 target, backward, global-norm clipping, 
     OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/peer/train_step.py --preset small --patch 32
 """
 import argparse
+import contextlib
 import os
 import time
 
@@ -57,15 +58,13 @@ def run(preset="tiny", patch=16, batch=32, timesteps=100, pairs=256, warmup=3, s
         step(n + 1)
     times = []
     profiler = torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) if trace else None
+    with profiler or contextlib.nullcontext():
+        cpu0 = time.process_time()
+        for n in range(warmup, warmup + steps):
+            seconds, _ = peer.timed(lambda: step(n + 1))
+            times.append(seconds * 1e3)
+        cpu_ms = (time.process_time() - cpu0) * 1e3 / steps
     if profiler:
-        profiler.__enter__()
-    cpu0 = time.process_time()
-    for n in range(warmup, warmup + steps):
-        seconds, _ = peer.timed(lambda: step(n + 1))
-        times.append(seconds * 1e3)
-    cpu_ms = (time.process_time() - cpu0) * 1e3 / steps
-    if profiler:
-        profiler.__exit__(None, None, None)
         profiler.export_chrome_trace(trace + ".part")
         os.replace(trace + ".part", trace)
     return {"preset": preset, "patch": p, "batch": b, "timesteps": timesteps, "upsample": upsample,

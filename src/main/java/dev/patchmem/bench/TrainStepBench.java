@@ -38,10 +38,7 @@ public final class TrainStepBench {
 
     /** Times {@code steps} steps after {@code warmup} untimed ones, on {@code pairs} random pairs. */
     public static Result run(NDManager parent, String name, StudyConfig cfg, int pairs, int warmup, int steps) {
-        return withLoop(parent, cfg, pairs, (net, loop) -> {
-            for (int s = 0; s < warmup; s++) {
-                loop.step(s);
-            }
+        return withLoop(parent, cfg, pairs, warmup, (net, loop) -> {
             // The process CPU clock ticks in 10 ms on Linux: read it once around all timed steps.
             double[] ms = new double[steps];
             double cpu0 = Stats.cpuMs();
@@ -62,10 +59,7 @@ public final class TrainStepBench {
      * mean ms of the profiled steps.
      */
     public static double profile(NDManager parent, StudyConfig cfg, int pairs, int warmup, int steps, Path trace) {
-        return withLoop(parent, cfg, pairs, (net, loop) -> {
-            for (int s = 0; s < warmup; s++) {
-                loop.step(s);
-            }
+        return withLoop(parent, cfg, pairs, warmup, (net, loop) -> {
             long t0 = System.nanoTime();
             JniUtils.startProfile(false, false, false);
             try {
@@ -83,8 +77,11 @@ public final class TrainStepBench {
         T run(UNet net, TrainingLoop loop);
     }
 
-    /** A U-Net of {@code cfg} and its training loop on {@code pairs} random pairs, for {@code job}. */
-    private static <T> T withLoop(NDManager parent, StudyConfig cfg, int pairs, LoopJob<T> job) {
+    /**
+     * A U-Net of {@code cfg} and its training loop on {@code pairs} random pairs, past {@code warmup}
+     * untimed steps, for {@code job}; the job's steps continue from step {@code warmup}.
+     */
+    private static <T> T withLoop(NDManager parent, StudyConfig cfg, int pairs, int warmup, LoopJob<T> job) {
         int p = cfg.data().patch();
         try (NDManager m = parent.newSubManager(); UNet net = new UNet(m, cfg.model(), p, cfg.seed())) {
             Engine.getInstance().setRandomSeed((int) cfg.seed());
@@ -94,6 +91,9 @@ public final class TrainStepBench {
             // step() reads neither the run folder nor the config text; run() would write there.
             TrainingLoop loop = new TrainingLoop(java.util.List.of(net), process, cfg.train(), cfg.seed(), new PairSource.Arrays(hr, lr),
                     Path.of("unused-run-folder"), Json.text(cfg), m);
+            for (int s = 0; s < warmup; s++) {
+                loop.step(s);
+            }
             return job.run(net, loop);
         }
     }

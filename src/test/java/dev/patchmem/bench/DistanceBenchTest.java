@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The distance job against a same-shape GEMM (issue 5 target: >= 0.85). Tagged "bench" and excluded
  * from the default build; run it with
- * {@code mvn -o test -Dtest=DistanceBenchTest -DexcludedGroups=none}.
+ * {@code mvn -o test -Dtest=DistanceBenchTest -DexcludedGroups=none -Dtest.ompWaitPolicy=ACTIVE}.
  */
 @Tag("bench")
 class DistanceBenchTest {
