@@ -108,6 +108,21 @@ public final class Layers {
         }
     }
 
+    /**
+     * {@code block(x)} with every array the block creates on the way closed on return, the result
+     * excepted, which joins x's manager; autograd keeps what the backward pass needs. Without this the
+     * step's manager would hold every intermediate of the forward pass until the step ends.
+     */
+    public static NDArray scoped(NDArray x, java.util.function.UnaryOperator<NDArray> block) {
+        NDManager outer = x.getManager();
+        try (NDManager scope = outer.newSubManager()) {
+            x.tempAttach(scope);
+            NDArray y = block.apply(x);
+            y.attach(outer);
+            return y;
+        }
+    }
+
     /** SiLU(x) = x * sigmoid(x), libtorch's fused kernel ({@link TorchOps#silu}). */
     public static NDArray silu(NDArray x) {
         return TorchOps.silu(x);

@@ -92,17 +92,17 @@ public final class UNet implements Network {
         Deque<NDArray> skips = new ArrayDeque<>();
         skips.push(h);
         for (Object layer : down) {
-            h = layer instanceof ResBlock rb ? rb.apply(h, emb) : ((Conv) layer).apply(h);
+            h = layer instanceof ResBlock rb ? rb.apply(h, null, emb) : ((Conv) layer).apply(h);
             skips.push(h);
         }
-        h = mid1.apply(h, emb);
+        h = mid1.apply(h, null, emb);
         if (midAttn != null) {
             h = midAttn.apply(h);
         }
-        h = mid2.apply(h, emb);
+        h = mid2.apply(h, null, emb);
         for (Object layer : up) {
             if (layer instanceof ResBlock rb) {
-                h = rb.apply(NDArrays.concat(new NDList(h, skips.pop()), 1), emb);
+                h = rb.apply(h, skips.pop(), emb);
             } else {
                 h = ((Upsample) layer).conv().applyUpsampled(h);
             }
@@ -133,8 +133,19 @@ public final class UNet implements Network {
                     in == out ? null : Conv.create(p, name + ".skip", in, out, 1, 1, false));
         }
 
-        /** {@code embSilu} is SiLU of the time embedding. */
-        NDArray apply(NDArray x, NDArray embSilu) {
+        /**
+         * The block on {@code input}, or on {@code input} and {@code skipFeatures} (may be null) concatenated
+         * along the channels; {@code embSilu} is SiLU of the time embedding. Its intermediates, the
+         * concatenation included, are released on return (autograd keeps what the backward pass needs).
+         */
+        NDArray apply(NDArray input, NDArray skipFeatures, NDArray embSilu) {
+            return Layers.scoped(input, in -> {
+                NDArray x = skipFeatures == null ? in : NDArrays.concat(new NDList(in, skipFeatures), 1);
+                return applyInScope(x, embSilu);
+            });
+        }
+
+        private NDArray applyInScope(NDArray x, NDArray embSilu) {
             NDArray h = conv1.apply(Layers.silu(norm1.apply(x)));
             Shape s = h.getShape();
             h = h.add(time.apply(embSilu).reshape(s.get(0), s.get(1), 1, 1));
@@ -151,7 +162,11 @@ public final class UNet implements Network {
                     Conv.create(p, name + ".proj", ch, ch, 1, 1, false));
         }
 
-        NDArray apply(NDArray x) {
+        NDArray apply(NDArray input) {
+            return Layers.scoped(input, this::applyInScope);
+        }
+
+        private NDArray applyInScope(NDArray x) {
             Shape s = x.getShape();
             long n = s.get(0);
             long c = s.get(1);

@@ -3,15 +3,43 @@ package dev.patchmem.model;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class LayersTest {
+
+    @Test
+    void aScopedBlockLeavesOnlyItsResultBehindAndGradientsFlowThroughIt() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.create(new float[] {1, 2, 3});
+            x.setRequiresGradient(true);
+            NDArray[] inside = new NDArray[1];
+            int before = m.getManagedArrays().size();
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray y = Layers.scoped(x, in -> {
+                    inside[0] = in.mul(2);
+                    return inside[0].square();
+                });
+                assertSame(m, y.getManager());
+                assertSame(m, x.getManager());
+                assertTrue(inside[0].isReleased());
+                assertFalse(x.isReleased());
+                assertEquals(before + 1, m.getManagedArrays().size());
+                assertArrayEquals(new float[] {4, 16, 36}, y.toFloatArray(), 1e-6f);
+                gc.backward(y.sum());
+            }
+            // d/dx (2x)^2 = 8x: autograd kept the released intermediate's share of the graph.
+            assertArrayEquals(new float[] {8, 16, 24}, x.getGradient().toFloatArray(), 1e-6f);
+        }
+    }
 
     @Test
     void upsamplingRunsInSubPixelFormFromTheThresholdOn() {

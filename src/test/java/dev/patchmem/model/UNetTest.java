@@ -35,6 +35,28 @@ class UNetTest {
     }
 
     @Test
+    void forwardReleasesTheIntermediatesOfItsBlocks() {
+        // Levels [1, 2] with one residual block per level, then two: four blocks more (one more per level
+        // down, one more per level up). Each block leaves its output and its time projection (the linear
+        // layer's output and its reshape) in the caller's manager; unscoped it left 11 arrays.
+        int[] left = new int[2];
+        try (NDManager m = NDManager.newBaseManager()) {
+            for (int blocks = 1; blocks <= 2; blocks++) {
+                try (UNet net = new UNet(m, new ModelConfig("", 8, List.of(1, 2), blocks, false, 4), 16, 0);
+                     NDManager sm = m.newSubManager()) {
+                    NDArray xt = sm.randomNormal(new Shape(3, 3, 16, 16));
+                    NDArray t = sm.create(new int[] {0, 5, 9});
+                    NDArray c = sm.randomNormal(new Shape(3, 3, 8, 8));
+                    int before = sm.getManagedArrays().size();
+                    net.forward(xt, t, c);
+                    left[blocks - 1] = sm.getManagedArrays().size() - before;
+                }
+            }
+        }
+        assertEquals(4 * 3, left[1] - left[0], "arrays left per extra block: " + (left[1] - left[0]) / 4.0);
+    }
+
+    @Test
     void parameterCountMatchesAHandCountOfTheTinyPreset() {
         // Width 16, levels [1, 2], one residual block, time embedding 64, counted layer by layer:
         // temb 5248, stem 880, down0.res0 5744, down0.downsample 2320, down1.res0 16608,
