@@ -10,6 +10,28 @@ import argparse
 import collections
 
 
+def executions(path):
+    """The primitive executions of a oneDNN verbose log in order: (kind, implementation, propagation,
+    problem shape, ms)."""
+    try:
+        lines = open(path, encoding="utf-8", errors="replace").readlines()
+    except OSError as e:
+        raise SystemExit("onednn: %s" % e)
+    out = []
+    for line in lines:
+        f = line.strip().split(",")
+        # onednn_verbose,[v1,primitive,|timestamp,]exec,cpu,KIND,IMPL,PROP,...,SHAPE,TIME_MS
+        if f[0] not in ("onednn_verbose", "dnnl_verbose") or "exec" not in f[:5]:
+            continue
+        i = f.index("exec")
+        try:
+            t = float(f[-1])
+        except ValueError:
+            continue
+        out.append((f[i + 2], f[i + 3], f[i + 4], f[-2], t))
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("log")
@@ -19,21 +41,8 @@ def main():
         raise SystemExit("onednn_table: --steps must be positive")
     ms = collections.Counter()
     calls = collections.Counter()
-    try:
-        lines = open(args.log, encoding="utf-8", errors="replace").readlines()
-    except OSError as e:
-        raise SystemExit("onednn_table: %s" % e)
-    for line in lines:
-        f = line.strip().split(",")
-        # onednn_verbose,[v1,primitive,|timestamp,]exec,cpu,KIND,IMPL,PROP,...,TIME_MS
-        if f[0] not in ("onednn_verbose", "dnnl_verbose") or "exec" not in f[:5]:
-            continue
-        i = f.index("exec")
-        try:
-            t = float(f[-1])
-        except ValueError:
-            continue
-        key = (f[i + 2], f[i + 3], f[i + 4])
+    for kind, impl, prop, _shape, t in executions(args.log):
+        key = (kind, impl, prop)
         ms[key] += t
         calls[key] += 1
     if not ms:

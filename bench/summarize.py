@@ -39,6 +39,10 @@ def train_figures(runs, section):
             "stepMs": med(train(runs, name, "stepMs", section)), "stepMsRepeats": train(runs, name, "stepMs", section),
             "cpuMs": med(train(runs, name, "cpuMs", section)), "cpuMsRepeats": train(runs, name, "cpuMs", section),
         }
+        # Median over repeats of each phase's median (TrainStepBench.Result.phaseMs); older reports lack them.
+        phases = [next(t for t in r[section] if t["name"] == name).get("phaseMs") for r in runs]
+        if all(phases):
+            out[name]["phaseMs"] = {k: med([ph[k] for ph in phases]) for k in phases[0]}
     return out
 
 
@@ -101,6 +105,10 @@ def main():
     def ratio(name, key, section="train"):
         return j["train"][name][key] / p[section][name][key]
 
+    def phase_ratios(name):
+        a, b = j["train"][name].get("phaseMs"), p["train"][name].get("phaseMs")
+        return {k: a[k] / b[k] for k in a if k in b} if a and b else None
+
     def paired(name):
         return med([x / y for x, y in zip(train(djl, name, "stepMs"), train(pt, name, "stepMs"))])
 
@@ -116,6 +124,9 @@ def main():
         "train_step_ratio_smoke_paired": paired("smoke"),
         "train_step_cpu_ratio": ratio("larger", "cpuMs"),
         "train_step_cpu_ratio_smoke": ratio("smoke", "cpuMs"),
+        # Per phase (batch, forward, backward, update), patchmem ms over PyTorch ms.
+        "train_step_phase_ratios": phase_ratios("larger"),
+        "train_step_phase_ratios_smoke": phase_ratios("smoke"),
         # Against the PyTorch U-Net whose upsampling layer is nearest upsampling and a 3x3 convolution.
         "train_step_ratio_vs_nearest_upsampling": ratio("larger", "stepMs", "trainNearest"),
         "train_step_ratio_smoke_vs_nearest_upsampling": ratio("smoke", "stepMs", "trainNearest"),
@@ -132,6 +143,7 @@ def main():
         "settings": json.loads(a.settings),
         "machine": {
             "cpuModel": m["cpuModel"], "cores": m["cores"], "os": m["os"], "java": m["java"],
+            "jvmOptions": m.get("jvmOptions"),
             "djlEngine": m["engine"], "djlThreads": [m["threads"], m["interopThreads"]],
             "pytorchEngine": pt[0]["engine"], "pytorchThreads": [pt[0]["threads"], pt[0]["interopThreads"]],
             "python": platform.python_version(),

@@ -12,6 +12,9 @@ import peer
 import torch
 import unet
 
+# The phases of TrainStepBench.Result.phaseMs.
+PHASES = ("batch", "forward", "backward", "update")
+
 
 def run(preset="tiny", patch=16, batch=32, timesteps=100, pairs=256, warmup=3, steps=10, upsample="patchmem",
         trace=None):
@@ -32,7 +35,11 @@ def run(preset="tiny", patch=16, batch=32, timesteps=100, pairs=256, warmup=3, s
     lr = torch.rand(pairs, 3, p // 2, p // 2) * 2 - 1
     clip, sigma_aug, decay = 1.0, 0.3, 0.999
 
-    def step(n):
+    def step(n, marks=None):
+        # Like TrainingLoop.step(int, long[]): the time at the start, after the batch and the noise, after
+        # the forward pass and the loss, after the backward pass, and at the end.
+        mark = marks.append if marks is not None else (lambda _t: None)
+        mark(time.perf_counter())
         idx = torch.randint(0, pairs, (b,))
         x0, src = hr[idx], lr[idx]
         c = src + torch.randn_like(src) * sigma_aug
@@ -40,9 +47,12 @@ def run(preset="tiny", patch=16, batch=32, timesteps=100, pairs=256, warmup=3, s
         eps = torch.randn_like(x0)
         xt = x0 * sqrt_ab[t].reshape(-1, 1, 1, 1) + eps * sqrt_1mab[t].reshape(-1, 1, 1, 1)
         opt.zero_grad(set_to_none=True)
+        mark(time.perf_counter())
         loss = (net(xt, t, c) - x0).square().mean()
+        mark(time.perf_counter())
         loss.backward()
         loss_value = loss.item()
+        mark(time.perf_counter())
         norm = torch.stack([q.grad.square().sum() for q in params]).sum().item() ** 0.5
         if norm > clip:
             for q in params:
@@ -52,24 +62,30 @@ def run(preset="tiny", patch=16, batch=32, timesteps=100, pairs=256, warmup=3, s
         with torch.no_grad():
             for s, q in zip(ema, params):
                 s.add_((q - s).mul_(1 - d))
+        mark(time.perf_counter())
         return loss_value
 
     for n in range(warmup):
         step(n + 1)
     times = []
+    phases = [[] for _ in PHASES]
     profiler = torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) if trace else None
     with profiler or contextlib.nullcontext():
         cpu0 = time.process_time()
         for n in range(warmup, warmup + steps):
-            seconds, _ = peer.timed(lambda: step(n + 1))
-            times.append(seconds * 1e3)
+            marks = []
+            step(n + 1, marks)
+            times.append((marks[-1] - marks[0]) * 1e3)
+            for k, phase in enumerate(phases):
+                phase.append((marks[k + 1] - marks[k]) * 1e3)
         cpu_ms = (time.process_time() - cpu0) * 1e3 / steps
     if profiler:
         profiler.export_chrome_trace(trace + ".part")
         os.replace(trace + ".part", trace)
     return {"preset": preset, "patch": p, "batch": b, "timesteps": timesteps, "upsample": upsample,
             "parameters": unet.count(net),
-            "warmup": warmup, "stepMs": peer.median(times), "stepMsAll": times, "cpuMs": cpu_ms}
+            "warmup": warmup, "stepMs": peer.median(times), "stepMsAll": times, "cpuMs": cpu_ms,
+            "phaseMs": {name: peer.median(phase) for name, phase in zip(PHASES, phases)}}
 
 
 def main():

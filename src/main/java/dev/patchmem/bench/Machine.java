@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.patchmem.io.ProcStatus;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,9 +18,11 @@ import java.util.List;
  * @param loadAverage    1, 5 and 15 minute load averages from /proc/loadavg when read
  * @param threads        libtorch intra-op threads
  * @param interopThreads libtorch inter-op threads
+ * @param jvmOptions     the JVM's command-line options (heap, JIT: bin/patchmem compiles with C1 only on
+ *                       up to 4 cores)
  */
 public record Machine(String cpuModel, int cores, String os, String java, String engine, double[] loadAverage,
-                      int threads, int interopThreads) {
+                      int threads, int interopThreads, List<String> jvmOptions) {
 
     /** Facts of this process and machine now. */
     public static Machine now() {
@@ -28,7 +31,7 @@ public record Machine(String cpuModel, int cores, String os, String java, String
                 System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
                 e.getEngineName() + " " + e.getVersion(), readLoadAverage(), JniUtils.getNumThreads(),
-                JniUtils.getNumInteropThreads());
+                JniUtils.getNumInteropThreads(), ManagementFactory.getRuntimeMXBean().getInputArguments());
     }
 
     /** Peak resident set of this process in MiB (VmHWM of /proc/self/status), NaN where there is none. */

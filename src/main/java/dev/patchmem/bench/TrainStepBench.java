@@ -13,6 +13,9 @@ import dev.patchmem.model.UNet;
 import dev.patchmem.train.PairSource;
 import dev.patchmem.train.TrainingLoop;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Milliseconds per step of the real training loop ({@link TrainingLoop#step}: batch gather,
@@ -28,10 +31,16 @@ public final class TrainStepBench {
      * @param stepMsAll  every timed step, in order
      * @param cpuMs      process CPU time per timed step (all threads, the JVM's own included), over all
      *                   timed steps: less disturbed than wall time by other processes on the cores
+     * @param phaseMs    median ms of each phase of the timed steps ({@link TrainingLoop#step(int, long[])}):
+     *                   "batch" (batch, condition noise, x_t), "forward" (and the loss), "backward", "update"
+     *                   (gradient norm, clipping, AdamW, EMA)
      */
     public record Result(String name, String preset, int patch, int batch, int timesteps, long parameters, int warmup,
-                         double stepMs, double[] stepMsAll, double cpuMs) {
+                         double stepMs, double[] stepMsAll, double cpuMs, Map<String, Double> phaseMs) {
     }
+
+    /** The phases of {@link Result#phaseMs}, between consecutive marks of {@link TrainingLoop#step(int, long[])}. */
+    static final List<String> PHASES = List.of("batch", "forward", "backward", "update");
 
     private TrainStepBench() {
     }
@@ -41,15 +50,23 @@ public final class TrainStepBench {
         return withLoop(parent, cfg, pairs, warmup, (net, loop) -> {
             // The process CPU clock ticks in 10 ms on Linux: read it once around all timed steps.
             double[] ms = new double[steps];
+            double[][] phases = new double[PHASES.size()][steps];
+            long[] marks = new long[PHASES.size() + 1];
             double cpu0 = Stats.cpuMs();
             for (int s = 0; s < steps; s++) {
-                long t0 = System.nanoTime();
-                loop.step(warmup + s);
-                ms[s] = (System.nanoTime() - t0) / 1e6;
+                loop.step(warmup + s, marks);
+                ms[s] = (marks[PHASES.size()] - marks[0]) / 1e6;
+                for (int k = 0; k < PHASES.size(); k++) {
+                    phases[k][s] = (marks[k + 1] - marks[k]) / 1e6;
+                }
             }
             double cpuMs = (Stats.cpuMs() - cpu0) / steps;
+            Map<String, Double> phaseMs = new LinkedHashMap<>();
+            for (int k = 0; k < PHASES.size(); k++) {
+                phaseMs.put(PHASES.get(k), Stats.median(phases[k]));
+            }
             return new Result(name, cfg.model().preset(), cfg.data().patch(), cfg.train().batchSize(),
-                    cfg.diffusion().timesteps(), net.params().count(), warmup, Stats.median(ms), ms, cpuMs);
+                    cfg.diffusion().timesteps(), net.params().count(), warmup, Stats.median(ms), ms, cpuMs, phaseMs);
         });
     }
 

@@ -41,12 +41,17 @@ public final class DataParallel {
 
     /**
      * Mean squared error of the network outputs against {@code target} over the whole batch, with its
-     * gradients accumulated into every replica's parameters.
+     * gradients accumulated into every replica's parameters. With one replica, {@code marks[2]}
+     * (where {@code marks} is given) receives {@link System#nanoTime()} between the forward and the
+     * backward pass; with several it is set to 0.
      */
-    public double lossAndGradients(NDArray xt, NDArray t, NDArray c, NDArray target) {
+    public double lossAndGradients(NDArray xt, NDArray t, NDArray c, NDArray target, long[] marks) {
         long batch = xt.getShape().get(0);
         if (replicas.size() == 1) {
-            return backward(main(), xt, t, c, target, 1.0).getFloat();
+            return backward(main(), xt, t, c, target, 1.0, marks).getFloat();
+        }
+        if (marks != null) {
+            marks[2] = 0;
         }
         int parts = (int) Math.min(replicas.size(), batch);
         // Shares as equal as possible; NDArray.split(n) would cut pieces of floor(B / n) and leave a remainder.
@@ -66,7 +71,7 @@ public final class DataParallel {
             ai.djl.Device d = device(net);
             NDArray cr = cs == null ? null : cs.get(r).toDevice(d, false);
             losses[r] = backward(net, xs.get(r).toDevice(d, false), ts.get(r).toDevice(d, false), cr,
-                    ys.get(r).toDevice(d, false), (double) xs.get(r).getShape().get(0) / batch);
+                    ys.get(r).toDevice(d, false), (double) xs.get(r).getShape().get(0) / batch, null);
         }
         double loss = 0;
         for (NDArray l : losses) {
@@ -75,11 +80,18 @@ public final class DataParallel {
         return loss;
     }
 
-    /** The weighted loss, still on its device, after its backward pass has been queued. */
-    private static NDArray backward(Network net, NDArray xt, NDArray t, NDArray c, NDArray target, double weight) {
+    /**
+     * The weighted loss, still on its device, after its backward pass has been queued; {@code marks[2]}
+     * (where given) receives the time between the two passes.
+     */
+    private static NDArray backward(Network net, NDArray xt, NDArray t, NDArray c, NDArray target, double weight,
+                                    long[] marks) {
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             NDArray l = net.forward(xt, t, c).sub(target).square().mean();
             NDArray weighted = weight == 1.0 ? l : l.mul((float) weight);
+            if (marks != null) {
+                marks[2] = System.nanoTime();
+            }
             gc.backward(weighted);
             return weighted;
         }

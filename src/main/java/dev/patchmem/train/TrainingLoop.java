@@ -100,6 +100,19 @@ public final class TrainingLoop {
      * Public for the benchmark, which times it without checkpoints or logs.
      */
     public double[] step(int step) {
+        return step(step, null);
+    }
+
+    /**
+     * {@link #step(int)}, and where {@code marks} (length 5) is given, {@link System#nanoTime()} at the
+     * step's start, after drawing the batch and the noise, after the forward pass and the loss (0 with
+     * several replicas, whose forward and backward passes interleave), after the backward pass, and at
+     * the end (gradient norm, clipping, AdamW, EMA, the step's arrays released): where a benchmark's
+     * step time goes, without a profiler (on a CPU; a GPU may still run queued work at a mark).
+     */
+    public double[] step(int step, long[] marks) {
+        mark(marks, 0);
+        double[] result;
         try (NDManager sm = manager.newSubManager()) {
             Engine.getInstance().setRandomSeed((int) NoiseStreams.sampleSeed(seed, step, 0x7261696EL));
             // Draw the batch, augment the condition, noise the target.
@@ -110,8 +123,10 @@ public final class TrainingLoop {
             NDArray eps = sm.randomNormal(x0.getShape());
             NDArray xt = process.noisy(x0, eps, t);
             NDArray target = process.target(x0, eps, t);
+            mark(marks, 1);
             // Forward and backward.
-            double loss = parallel.lossAndGradients(xt, t, c, target);
+            double loss = parallel.lossAndGradients(xt, t, c, target, marks);
+            mark(marks, 3);
             if (!Double.isFinite(loss)) {
                 throw new IllegalStateException("loss is " + loss + " at step " + (step + 1)
                         + "; stopped before updating, the last checkpoint is intact (lower train.lr?)");
@@ -125,7 +140,15 @@ public final class TrainingLoop {
             if (cfg.emaDecay() > 0) {
                 ema.update(adam.count());
             }
-            return new double[] {loss, norm};
+            result = new double[] {loss, norm};
+        }
+        mark(marks, 4);
+        return result;
+    }
+
+    private static void mark(long[] marks, int k) {
+        if (marks != null) {
+            marks[k] = System.nanoTime();
         }
     }
 

@@ -32,6 +32,7 @@ class BenchCommandTest {
         assertTrue(j.at("/machine/cores").asInt() >= 1);
         assertEquals(1, j.at("/machine/threads").asInt());
         assertTrue(!j.at("/machine/cpuModel").asText().isEmpty());
+        assertTrue(j.at("/machine/jvmOptions").isArray());
         // The tiny preset's hand count (UNetTest), the same at every patch size.
         assertEquals(160_707, j.at("/parameters/tiny-p16").asLong());
         assertEquals(160_707, j.at("/parameters/tiny-p32").asLong());
@@ -42,6 +43,13 @@ class BenchCommandTest {
             positive(t, "stepMs");
             positive(t, "cpuMs");
             positive(t, "parameters");
+            // --quick times one step: its phases are consecutive intervals of that step.
+            double sum = 0;
+            for (String phase : List.of("batch", "forward", "backward", "update")) {
+                positive(t.get("phaseMs"), phase);
+                sum += t.at("/phaseMs/" + phase).asDouble();
+            }
+            assertEquals(t.get("stepMs").asDouble(), sum, 1e-6, t.toString());
         }
         for (String s : List.of("ddpm", "ddim")) {
             positive(j.at("/sampler/" + s), "seconds");

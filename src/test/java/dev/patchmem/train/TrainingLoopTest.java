@@ -115,7 +115,7 @@ class TrainingLoopTest {
                 nets.get(0).params().load(v, "test");
                 DataParallel dp = new DataParallel(nets);
                 try (NDManager sm = m.newSubManager()) {
-                    loss[replicas - 1] = dp.lossAndGradients(xt, t, c, target);
+                    loss[replicas - 1] = dp.lossAndGradients(xt, t, c, target, null);
                     java.util.Map<String, float[]> g = new java.util.LinkedHashMap<>();
                     nets.get(0).params().split(dp.gradient(sm).toFloatArray()).forEach((k, a) -> g.put(k, a.data()));
                     grads[replicas - 1] = g;
