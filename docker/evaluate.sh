@@ -30,7 +30,7 @@ Starts `patchmem evaluate --run /runs/ID --watch` in a detached container on the
   -h, --help            this text
   -- EVALUATE_ARGS      passed to `patchmem evaluate` as they are
 
-Environment passed into the container when set: PATCHMEM_JAVA_OPTS, PATCHMEM_DEBUG.
+Environment passed into the container when set: PATCHMEM_JAVA_OPTS, PATCHMEM_JIT, PATCHMEM_DEBUG.
 
 Examples:
   docker/evaluate.sh --run exp1 --runs /srv/runs --gpus 0
@@ -127,7 +127,7 @@ fi
 if [[ "$device" == gpu ]]; then
   cmd+=(--gpus "$(gpus_value "$gpus")")
 fi
-for var in PATCHMEM_JAVA_OPTS PATCHMEM_DEBUG; do
+for var in PATCHMEM_JAVA_OPTS PATCHMEM_JIT PATCHMEM_DEBUG; do
   if [[ -n "${!var:-}" ]]; then
     cmd+=(--env "$var")
   fi

@@ -30,7 +30,7 @@ Starts `patchmem train` in a detached container; the run folder is RUNS/ID on th
   -h, --help            this text
   -- TRAIN_ARGS         passed to `patchmem train` as they are
 
-Environment passed into the container when set: PATCHMEM_JAVA_OPTS (e.g. -Xmx16g), PATCHMEM_DEBUG.
+Environment passed into the container when set: PATCHMEM_JAVA_OPTS (e.g. -Xmx16g), PATCHMEM_JIT, PATCHMEM_DEBUG.
 
 Examples:
   GPUS=0 docker/train.sh -c configs/gpu.json -i /srv/images --set train.steps=200000
@@ -146,7 +146,7 @@ fi
 if [[ "$device" == gpu ]]; then
   cmd+=(--gpus "$(gpus_value "$gpus")")
 fi
-for var in PATCHMEM_JAVA_OPTS PATCHMEM_DEBUG; do
+for var in PATCHMEM_JAVA_OPTS PATCHMEM_JIT PATCHMEM_DEBUG; do
   if [[ -n "${!var:-}" ]]; then
     cmd+=(--env "$var")
   fi

@@ -12,6 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +35,7 @@ class DockerScriptsTest {
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile());
         for (String var : List.of("GPUS", "EVAL_GPUS", "PATCHMEM_RUNS", "PATCHMEM_GPU_IMAGE", "PATCHMEM_CPU_IMAGE",
-                "PATCHMEM_JAVA_OPTS", "PATCHMEM_DEBUG")) {
+                "PATCHMEM_JAVA_OPTS", "PATCHMEM_JIT", "PATCHMEM_DEBUG")) {
             pb.environment().remove(var);
         }
         pb.environment().putAll(env);
@@ -130,6 +133,29 @@ class DockerScriptsTest {
         assertEquals(0, eval.code(), eval.err());
         assertTrue(eval.out().strip().endsWith(" --gpus device=1 --mount type=bind,src=" + dir
                 + ",dst=/runs patchmem:gpu evaluate --run /runs/e2 --watch"), eval.out());
+    }
+
+    @Test
+    void launcherCompilesWithC1OnlyWhereAskedOrOnFewCores(@TempDir Path dir) throws Exception {
+        // The JVM prints its flags as it starts, before it looks for the jar's main class: a jar holding
+        // only a manifest stands in for patchmem's.
+        Path jar = dir.resolve("stand-in.jar");
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, "NoSuchMain");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
+            out.flush();
+        }
+        int cores = Integer.parseInt(bash(Map.of(), "-c", "nproc").out().strip());
+        Map<String, Boolean> c1 = Map.of("c1", true, "tiered", false, "auto", cores <= 4);
+        for (Map.Entry<String, Boolean> e : c1.entrySet()) {
+            Result r = bash(Map.of("PATCHMEM_JAR", jar.toString(), "PATCHMEM_JIT", e.getKey(),
+                    "PATCHMEM_JAVA_OPTS", "-Xmx64m -XX:+PrintCommandLineFlags"), "bin/patchmem", "--version");
+            assertEquals(e.getValue(), r.out().contains("-XX:TieredStopAtLevel=1"), e.getKey() + ": " + r.out());
+        }
+        Result bad = bash(Map.of("PATCHMEM_JAR", jar.toString(), "PATCHMEM_JIT", "c2"), "bin/patchmem", "--version");
+        assertEquals(2, bad.code(), bad.err());
+        assertEquals("patchmem: PATCHMEM_JIT must be auto, c1 or tiered, not 'c2'", bad.err().strip());
     }
 
     @Test
