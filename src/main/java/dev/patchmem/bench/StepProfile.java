@@ -12,7 +12,10 @@ import java.util.Locale;
  * Profiles the training step that {@code patchmem bench} times ("smoke": tiny U-Net, 16 x 16,
  * batch 32; "larger": small U-Net, 32 x 32, batch 32) with libtorch's profiler and writes the Chrome
  * trace. bench/peer/train_step.py --trace writes the PyTorch twin's, and bench/profile_table.py puts
- * the two side by side, operator by operator. Not a subcommand:
+ * the two side by side, operator by operator. The profiler slows the steps it profiles far more on this
+ * side than on the twin's (small U-Net: about 500 ms against about 290 unprofiled; the twin's about 300
+ * against 285-307), so its per-operator times are not patchmem's costs; run with ONEDNN_VERBOSE=1 for
+ * oneDNN's own timing of the same steps (bench/onednn_sequence.py). Not a subcommand:
  * {@code java -cp target/patchmem.jar dev.patchmem.bench.StepProfile larger OUT.json [WARMUP STEPS]}.
  */
 public final class StepProfile {
