@@ -58,6 +58,7 @@ def figures(runs, memorization):
         "ddpmPatchesPerSecond": med([x["ddpm"]["patchesPerSecond"] for x in s]),
         "ddimPatchesPerSecond": med([x["ddim"]["patchesPerSecond"] for x in s]),
         "ddimSpeedup": med([x["ddimSpeedup"] for x in s]), "ddimSpeedupRepeats": [x["ddimSpeedup"] for x in s],
+        "forwardMs": med([x["forwardMs"] for x in s]),
     }
     d = [r["distance"] for r in runs]
     out["distance"] = {
@@ -132,6 +133,8 @@ def main():
         "train_step_ratio_smoke_vs_nearest_upsampling": ratio("smoke", "stepMs", "trainNearest"),
         "distance_fraction_of_gemm_peak": j["distance"]["fractionOfGemm"],
         "ddim_speedup": j["sampler"]["ddimSpeedup"],
+        # One U-Net call as the samplers make it (no autograd), patchmem ms over PyTorch ms.
+        "sampler_forward_ratio": j["sampler"]["forwardMs"] / p["sampler"]["forwardMs"],
         "ddpm_memorized_fraction": j["memorization"]["ddpmMemorizedFraction"],
         "ddim_memorized_fraction": j["memorization"]["ddimMemorizedFraction"],
         "parameters_equal": djl[0]["parameters"] == pt[0]["parameters"],
@@ -158,10 +161,11 @@ def main():
         json.dump(result, f, indent=2)
         f.write("\n")
     print("%s: train_step_ratio %.3f (smoke %.3f; %.3f and %.3f against nearest upsampling), distance_fraction_of_gemm_peak %.3f, ddim_speedup %.1f, "
-          "memorized DDPM %.2f / DDIM %.2f, load %.1f on %d cores"
+          "sampler_forward_ratio %.2f, memorized DDPM %.2f / DDIM %.2f, load %.1f on %d cores"
           % (a.out, result["train_step_ratio"], result["train_step_ratio_smoke"],
              result["train_step_ratio_vs_nearest_upsampling"], result["train_step_ratio_smoke_vs_nearest_upsampling"],
-             result["distance_fraction_of_gemm_peak"], result["ddim_speedup"], result["ddpm_memorized_fraction"],
+             result["distance_fraction_of_gemm_peak"], result["ddim_speedup"], result["sampler_forward_ratio"],
+             result["ddpm_memorized_fraction"],
              result["ddim_memorized_fraction"], result["machine"]["loadAverage1mMedian"], m["cores"]))
 
 

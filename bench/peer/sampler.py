@@ -6,6 +6,7 @@ prediction clamped to [-1, 1], as dev.patchmem.diffusion.Sampler does.
 """
 import argparse
 import math
+import statistics
 
 import peer
 import torch
@@ -55,8 +56,26 @@ def run(preset="tiny", patch=16, timesteps=1000, ddim_steps=50, patches=32):
         for kind, steps, seconds in (("ddpm", timesteps, ddpm), ("ddim", ddim_steps, (before + after) / 2)):
             out[kind] = {"sampler": kind, "steps": steps, "patches": patches, "seconds": seconds,
                          "patchesPerSecond": patches / seconds}
-    out["ddimSpeedup"] = out["ddpm"]["seconds"] / out["ddim"]["seconds"]
+        out["ddimSpeedup"] = out["ddpm"]["seconds"] / out["ddim"]["seconds"]
+        out["forwardMs"] = forward_ms(net, cond, patch, timesteps // 2)
     return out
+
+
+FORWARD_CALLS = 50  # SamplerBench.FORWARD_CALLS
+
+
+def forward_ms(net, cond, patch, t):
+    """Median ms of one U-Net call at timestep t on cond's batch, after as many untimed calls
+    (SamplerBench.forwardMs)."""
+    b = cond.shape[0]
+    x = torch.randn(b, 3, patch, patch)
+    ts = torch.full((b,), t, dtype=torch.int32)
+    ms = []
+    for i in range(2 * FORWARD_CALLS):
+        seconds, y = peer.timed(lambda: net(x, ts, cond).numpy())
+        if i >= FORWARD_CALLS:
+            ms.append(seconds * 1e3)
+    return statistics.median(ms)
 
 
 def main():

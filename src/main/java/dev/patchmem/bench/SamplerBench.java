@@ -1,6 +1,8 @@
 package dev.patchmem.bench;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.patchmem.config.StudyConfig;
 import dev.patchmem.diffusion.Denoiser;
@@ -28,10 +30,15 @@ public final class SamplerBench {
      * @param ddim        DDIM timed right before and right after DDPM, seconds averaged, so that a load
      *                    that drifts during the long DDPM run weighs on both alike
      * @param ddimSpeedup DDPM seconds / DDIM seconds for the same patches
+     * @param forwardMs   median ms of one U-Net call on the batch as the samplers make it (no autograd),
+     *                    the network's share of a sampler step
      */
     public record Result(String preset, int patch, int timesteps, int batch, Timing ddpm, Timing ddim,
-                         double ddimSpeedup) {
+                         double ddimSpeedup, double forwardMs) {
     }
+
+    /** U-Net calls timed for {@link Result#forwardMs}, after as many untimed ones. */
+    static final int FORWARD_CALLS = 50;
 
     private SamplerBench() {
     }
@@ -53,7 +60,8 @@ public final class SamplerBench {
             Timing after = time(m, d, process.schedule(), new Sampler.Ddim(ddimSteps, 0), conditions, p);
             double secs = (before.seconds() + after.seconds()) / 2;
             Timing ddim = new Timing("ddim", ddimSteps, patches, secs, patches / secs);
-            return new Result(cfg.model().preset(), p, timesteps, patches, ddpm, ddim, ddpm.seconds() / ddim.seconds());
+            return new Result(cfg.model().preset(), p, timesteps, patches, ddpm, ddim, ddpm.seconds() / ddim.seconds(),
+                    forwardMs(m, net, conditions, p, timesteps / 2));
         }
     }
 
@@ -64,6 +72,28 @@ public final class SamplerBench {
         double secs = (System.nanoTime() - t0) / 1e9;
         String name = sampler instanceof Sampler.Ddpm ? "ddpm" : "ddim";
         return new Timing(name, sampler.steps(), n, secs, n / secs);
+    }
+
+    /** Median ms of one U-Net call at timestep {@code t} on the conditions' batch, as a sampler step makes it. */
+    private static double forwardMs(NDManager m, UNet net, NpyArray conditions, int p, int t) {
+        int n = conditions.rows();
+        double[] ms = new double[FORWARD_CALLS];
+        try (NDManager sm = m.newSubManager()) {
+            NDArray c = sm.create(conditions.data(), new Shape(conditions.shape()));
+            NDArray x = sm.randomNormal(new Shape(n, 3, p, p));
+            NDArray ts = sm.full(new Shape(n), t, DataType.INT32);
+            for (int i = -FORWARD_CALLS; i < FORWARD_CALLS; i++) {
+                long t0 = System.nanoTime();
+                try (NDManager call = sm.newSubManager()) {
+                    x.tempAttach(call);
+                    net.forward(x, ts, c).toFloatArray();
+                }
+                if (i >= 0) {
+                    ms[i] = (System.nanoTime() - t0) / 1e6;
+                }
+            }
+        }
+        return Stats.median(ms);
     }
 
     /** Values uniform in [-1, 1] of {@code shape}, seeded. */

@@ -59,6 +59,7 @@ class BenchCommandTest {
             positive(j.at("/memorization/" + s), "medianRatio");
         }
         positive(j.get("sampler"), "ddimSpeedup");
+        positive(j.get("sampler"), "forwardMs");
         for (String k : List.of("distanceGflops", "gemmGflops", "fractionOfGemm", "distanceSeconds", "gemmSeconds")) {
             positive(j.get("distance"), k);
         }
