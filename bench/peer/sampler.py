@@ -48,7 +48,7 @@ def run(preset="tiny", patch=16, timesteps=1000, ddim_steps=50, patches=32):
     cond = torch.rand(patches, 3, patch // 2, patch // 2) * 2 - 1
     out = {"preset": preset, "patch": patch, "timesteps": timesteps, "batch": patches}
     with torch.no_grad():
-        sample(net, ab, cond, patch, "ddim", min(2, ddim_steps))  # warm-up
+        sample(net, ab, cond, patch, "ddim", min(WARMUP_CALLS, timesteps))  # warm-up, as SamplerBench
         # DDIM right before and right after DDPM, averaged, as SamplerBench does.
         before, _ = peer.timed(lambda: sample(net, ab, cond, patch, "ddim", ddim_steps))
         ddpm, _ = peer.timed(lambda: sample(net, ab, cond, patch, "ddpm", timesteps))
@@ -61,6 +61,7 @@ def run(preset="tiny", patch=16, timesteps=1000, ddim_steps=50, patches=32):
     return out
 
 
+WARMUP_CALLS = 200  # SamplerBench.WARMUP_CALLS
 FORWARD_CALLS = 50  # SamplerBench.FORWARD_CALLS
 
 
