@@ -73,7 +73,7 @@ def forward_ms(net, cond, patch, t):
     ts = torch.full((b,), t, dtype=torch.int32)
     ms = []
     for i in range(2 * FORWARD_CALLS):
-        seconds, y = peer.timed(lambda: net(x, ts, cond).numpy())
+        seconds, _ = peer.timed(lambda: net(x, ts, cond).numpy())
         if i >= FORWARD_CALLS:
             ms.append(seconds * 1e3)
     return statistics.median(ms)
